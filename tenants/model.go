@@ -150,6 +150,10 @@ type LegalDoc struct {
 	Title   Text   `yaml:"title" json:"title"`
 	Version string `yaml:"version" json:"version"` // date of the edition, YYYY-MM-DD
 	File    string `yaml:"file" json:"file"`       // Markdown file in the tenant folder, e.g. legal/offer.md
+	// ListedIn is the id of the site document whose list shows this one
+	// instead of the footer: VetPet's footer opens the partner-programme
+	// agreements as a pop-up list (seed 000, «Важная информация», ①).
+	ListedIn string `yaml:"listed_in,omitempty" json:"listed_in,omitempty"`
 }
 
 // ContractType is the legal form of an offer.
@@ -217,7 +221,7 @@ type RefundPolicy struct {
 	// service_rendered, no_service_requested_during_term, expired.
 	NoRefundWhen []RefundExclusion `yaml:"no_refund_when" json:"no_refund_when"`
 	Application  struct {
-		Channels        []string `yaml:"channels" json:"channels"`   // written, email, registered_letter
+		Channels        []string `yaml:"channels" json:"channels"`   // written, email, registered_letter, online_form
 		Documents       []string `yaml:"documents" json:"documents"` // application, bank_details, certificate_copy, payment_proof, passport_copy
 		EWalletsAllowed bool     `yaml:"e_wallets_allowed" json:"e_wallets_allowed"`
 		ToCardThatPaid  bool     `yaml:"to_card_that_paid" json:"to_card_that_paid"` // Astars: only to the paying card

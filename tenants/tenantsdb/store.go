@@ -139,4 +139,4 @@ func (s *Store) Offers(ctx context.Context, ids ...string) ([]tenants.Offer, err
 }
 
 // bunIn wraps a slice for an IN (?) placeholder.
-func bunIn(ids []string) any { return bun.In(ids) }
+func bunIn(ids []string) any { return bun.List(ids) }

@@ -1,0 +1,74 @@
+package web
+
+import (
+	_ "embed"
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/consult/platform/core/platform/errs"
+)
+
+// routes wires every endpoint. Operational endpoints and static assets
+// answer on any Host; everything else belongs to the site the Host names.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(requestIDMiddleware, s.accessLog, recover.New(recover.Config{EnableStackTrace: s.Config.Env == "dev"}), securityHeaders)
+
+	s.handle(app, fiber.MethodGet, "/healthz", s.healthz)
+	s.handle(app, fiber.MethodGet, "/readyz", s.readyz)
+	s.handle(app, fiber.MethodGet, "/metrics", s.metricsHandler())
+	s.handle(app, fiber.MethodGet, "/static/*", s.staticAsset)
+	s.handle(app, fiber.MethodGet, "/api/v1/openapi.yaml", s.openAPI)
+
+	app.Use(s.resolveSite, negotiateLang)
+
+	api := app.Group("/api/v1")
+	s.handle(api, fiber.MethodGet, "/site", s.getSite)
+	s.handle(api, fiber.MethodGet, "/offers", s.getOffers)
+	s.handle(api, fiber.MethodGet, "/products", s.getProducts)
+
+	s.handle(app, fiber.MethodGet, "/", s.home)
+	s.handle(app, fiber.MethodGet, "/brand/logo", s.logo)
+	s.handle(app, fiber.MethodGet, "/brand/theme.css", s.themeCSS)
+	s.handle(app, fiber.MethodGet, "/legal/:doc", s.legalDoc)
+
+	// Anything else on a known site: a localised 404 in the site's brand.
+	app.Use(func(c *fiber.Ctx) error {
+		return errs.E(errs.KindNotFound, "errors.route_not_found")
+	})
+}
+
+// staticAsset serves the embedded CSS and images shared by every site.
+func (s *Server) staticAsset(c *fiber.Ctx) error {
+	name := path.Clean(c.Params("*"))
+	if name == "." || strings.HasPrefix(name, "..") || strings.HasPrefix(name, "/") {
+		return errs.ErrNotFound
+	}
+	b, err := fs.ReadFile(s.pages.static, name)
+	if err != nil {
+		return errs.ErrNotFound
+	}
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = fiber.MIMEOctetStream
+	}
+	c.Set(fiber.HeaderContentType, ct)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(b)
+}
+
+//go:embed openapi.yaml
+var openAPISpec []byte
+
+// OpenAPI returns the API description, for tests that validate responses.
+func OpenAPI() []byte { return openAPISpec }
+
+func (s *Server) openAPI(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "application/yaml; charset=utf-8")
+	return c.Send(openAPISpec)
+}
