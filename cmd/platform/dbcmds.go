@@ -68,4 +68,3 @@ func syncCmd(ctx context.Context, args, environ []string, stdout io.Writer) erro
 	fmt.Fprint(stdout, rep.String())
 	return nil
 }
-

@@ -42,10 +42,10 @@ type brandJSON struct {
 }
 
 type contactsJSON struct {
-	Phones  []phoneJSON `json:"phones"`
-	Email   string      `json:"email,omitempty"`
-	Address string      `json:"address,omitempty"`
-	Hours   []hoursJSON `json:"hours"`
+	Phones  []phoneJSON  `json:"phones"`
+	Email   string       `json:"email,omitempty"`
+	Address string       `json:"address,omitempty"`
+	Hours   []hoursJSON  `json:"hours"`
 	Social  []socialJSON `json:"social"`
 }
 

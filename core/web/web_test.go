@@ -36,7 +36,7 @@ import (
 type fakeProducts struct{ states []web.PluginState }
 
 func (f *fakeProducts) Spec(product string) (sdk.Spec, bool) { return products.Spec(product) }
-func (f *fakeProducts) PluginStates() []web.PluginState  { return f.states }
+func (f *fakeProducts) PluginStates() []web.PluginState      { return f.states }
 
 type pingFunc func(context.Context) error
 
@@ -177,7 +177,7 @@ func TestUnknownHostIs404Localised(t *testing.T) {
 	e := newEnv(t)
 	tests := []struct {
 		name, host, target, acceptLang string
-		wantMessagePart            string
+		wantMessagePart                string
 	}{
 		{"russian by default", "unknown.localhost", "/api/v1/site", "", "Сайт"},
 		{"english by Accept-Language", "unknown.localhost", "/api/v1/offers", "en-US,en;q=0.9", "Site"},
@@ -520,9 +520,9 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 					Request: req,
 					Route:   &routers.Route{Spec: doc, Path: tt.path, PathItem: item, Method: "GET", Operation: item.Get},
 				},
-				Status: r.status,
-				Header: r.header,
-				Body:   io.NopCloser(bytes.NewReader(r.body)),
+				Status:  r.status,
+				Header:  r.header,
+				Body:    io.NopCloser(bytes.NewReader(r.body)),
 				Options: &openapi3filter.Options{IncludeResponseStatus: true},
 			}
 			if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {

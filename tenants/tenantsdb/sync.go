@@ -168,6 +168,23 @@ func (s *syncer) reconcile(ctx context.Context, kind string, existing map[string
 	return nil
 }
 
+// write inserts model, or updates the given columns of the row with its
+// primary key; revive also clears retired_at, bringing a retired row back.
+func (s *syncer) write(model any, revive bool, columns ...string) func(ctx context.Context, exists bool) error {
+	return func(ctx context.Context, exists bool) error {
+		if !exists {
+			_, err := s.tx.NewInsert().Model(model).Exec(ctx)
+			return err
+		}
+		q := s.tx.NewUpdate().Model(model).Column(columns...).WherePK()
+		if revive {
+			q = q.Set("retired_at = NULL")
+		}
+		_, err := q.Exec(ctx)
+		return err
+	}
+}
+
 func (s *syncer) products(ctx context.Context) error {
 	var rows []productRow
 	if err := s.tx.NewSelect().Model(&rows).Scan(ctx); err != nil {
@@ -186,14 +203,7 @@ func (s *syncer) products(ctx context.Context) error {
 	for _, id := range ids {
 		spec := string(s.in.Products[id])
 		row := &productRow{ID: id, Spec: spec, Digest: digestOf(spec), CreatedAt: s.now, UpdatedAt: s.now}
-		want = append(want, desired{key: id, digest: row.Digest, write: func(ctx context.Context, exists bool) error {
-			if exists {
-				_, err := s.tx.NewUpdate().Model(row).Column("spec", "digest", "updated_at").WherePK().Exec(ctx)
-				return err
-			}
-			_, err := s.tx.NewInsert().Model(row).Exec(ctx)
-			return err
-		}})
+		want = append(want, desired{key: id, digest: row.Digest, write: s.write(row, false, "spec", "digest", "updated_at")})
 	}
 	// Products are never retired: offers reference them; a product that
 	// left the build simply has no plugin to serve it.
@@ -219,16 +229,7 @@ func (s *syncer) tenants(ctx context.Context) error {
 		row := &tenantRow{ID: t.ID, Kind: string(t.Kind), Name: string(name), Timezone: t.Timezone,
 			DefaultLocale: t.DefaultLocale, PhoneRegion: t.PhoneRegion, Spec: string(spec),
 			Digest: digestOf(string(spec)), CreatedAt: s.now, UpdatedAt: s.now}
-		want = append(want, desired{key: t.ID, digest: row.Digest, write: func(ctx context.Context, exists bool) error {
-			if exists {
-				_, err := s.tx.NewUpdate().Model(row).
-					Column("kind", "name", "timezone", "default_locale", "phone_region", "spec", "digest", "updated_at").
-					Set("retired_at = NULL").WherePK().Exec(ctx)
-				return err
-			}
-			_, err := s.tx.NewInsert().Model(row).Exec(ctx)
-			return err
-		}})
+		want = append(want, desired{key: t.ID, digest: row.Digest, write: s.write(row, true, "kind", "name", "timezone", "default_locale", "phone_region", "spec", "digest", "updated_at")})
 	}
 	retire := func(ctx context.Context, id string) error {
 		_, err := s.tx.NewUpdate().Model((*tenantRow)(nil)).Set("retired_at = ?", s.now).Where("id = ?", id).Exec(ctx)
@@ -269,15 +270,7 @@ func (s *syncer) sites(ctx context.Context, t tenants.Tenant) error {
 		}
 		row := &siteRow{TenantID: t.ID, ID: site.ID, Product: site.Product, Locale: site.Locale,
 			Spec: string(spec), Digest: digestOf(string(spec)), CreatedAt: s.now, UpdatedAt: s.now}
-		want = append(want, desired{key: site.ID, digest: row.Digest, write: func(ctx context.Context, exists bool) error {
-			if exists {
-				_, err := s.tx.NewUpdate().Model(row).Column("product", "locale", "spec", "digest", "updated_at").
-					Set("retired_at = NULL").WherePK().Exec(ctx)
-				return err
-			}
-			_, err := s.tx.NewInsert().Model(row).Exec(ctx)
-			return err
-		}})
+		want = append(want, desired{key: site.ID, digest: row.Digest, write: s.write(row, true, "product", "locale", "spec", "digest", "updated_at")})
 	}
 	retire := func(ctx context.Context, id string) error {
 		_, err := s.tx.NewUpdate().Model((*siteRow)(nil)).Set("retired_at = ?", s.now).
@@ -303,14 +296,7 @@ func (s *syncer) hosts(ctx context.Context) error {
 		for _, site := range t.Sites {
 			for _, h := range SiteHosts(site) {
 				row := &hostRow{Host: h, TenantID: t.ID, SiteID: site.ID}
-				want = append(want, desired{key: h, digest: t.ID + "/" + site.ID, write: func(ctx context.Context, exists bool) error {
-					if exists {
-						_, err := s.tx.NewUpdate().Model(row).Column("tenant_id", "site_id").WherePK().Exec(ctx)
-						return err
-					}
-					_, err := s.tx.NewInsert().Model(row).Exec(ctx)
-					return err
-				}})
+				want = append(want, desired{key: h, digest: t.ID + "/" + site.ID, write: s.write(row, false, "tenant_id", "site_id")})
 			}
 		}
 	}
@@ -368,14 +354,7 @@ func (s *syncer) files(ctx context.Context, t tenants.Tenant) error {
 		}
 		row := &fileRow{TenantID: t.ID, Name: name, ContentType: contentType(name), Content: content,
 			Digest: digestOf(string(content)), UpdatedAt: s.now}
-		want = append(want, desired{key: t.ID + "/" + name, digest: row.Digest, write: func(ctx context.Context, exists bool) error {
-			if exists {
-				_, err := s.tx.NewUpdate().Model(row).Column("content_type", "content", "digest", "updated_at").WherePK().Exec(ctx)
-				return err
-			}
-			_, err := s.tx.NewInsert().Model(row).Exec(ctx)
-			return err
-		}})
+		want = append(want, desired{key: t.ID + "/" + name, digest: row.Digest, write: s.write(row, false, "content_type", "content", "digest", "updated_at")})
 	}
 	keyed := map[string]state{}
 	for k, v := range existing {
@@ -418,15 +397,7 @@ func (s *syncer) offers(ctx context.Context, t tenants.Tenant) error {
 		}
 		row := &offerRow{TenantID: t.ID, ID: o.ID, Product: o.Product, ContractType: string(o.ContractType),
 			Currency: o.Currency, Spec: string(spec), Digest: digestOf(string(spec)), CreatedAt: s.now, UpdatedAt: s.now}
-		want = append(want, desired{key: t.ID + "/" + o.ID, digest: row.Digest, write: func(ctx context.Context, exists bool) error {
-			if exists {
-				_, err := s.tx.NewUpdate().Model(row).Column("product", "contract_type", "currency", "spec", "digest", "updated_at").
-					Set("retired_at = NULL").WherePK().Exec(ctx)
-				return err
-			}
-			_, err := s.tx.NewInsert().Model(row).Exec(ctx)
-			return err
-		}})
+		want = append(want, desired{key: t.ID + "/" + o.ID, digest: row.Digest, write: s.write(row, true, "product", "contract_type", "currency", "spec", "digest", "updated_at")})
 	}
 	keyed := map[string]state{}
 	for k, v := range existing {
@@ -475,16 +446,7 @@ func (s *syncer) packages(ctx context.Context, tenantID string, o tenants.Offer)
 			TermDays: p.Term.Days, TermMonths: p.Term.Months, Price: p.Price, Currency: o.Currency,
 			Quotas: string(quotas), Spec: string(spec), CreatedAt: s.now, UpdatedAt: s.now}
 		row.Digest = digestOf(fmt.Sprintf("%d|%s|%s", i, o.Currency, spec))
-		want = append(want, desired{key: prefix + p.Code, digest: row.Digest, write: func(ctx context.Context, exists bool) error {
-			if exists {
-				_, err := s.tx.NewUpdate().Model(row).
-					Column("position", "title", "term_days", "term_months", "price", "currency", "quotas", "spec", "digest", "updated_at").
-					Set("retired_at = NULL").WherePK().Exec(ctx)
-				return err
-			}
-			_, err := s.tx.NewInsert().Model(row).Exec(ctx)
-			return err
-		}})
+		want = append(want, desired{key: prefix + p.Code, digest: row.Digest, write: s.write(row, true, "position", "title", "term_days", "term_months", "price", "currency", "quotas", "spec", "digest", "updated_at")})
 	}
 	retire := func(ctx context.Context, key string) error {
 		_, err := s.tx.NewUpdate().Model((*packageRow)(nil)).Set("retired_at = ?", s.now).

@@ -119,6 +119,20 @@ func TestSyncIsIdempotentAndReportsChanges(t *testing.T) {
 	if len(offers) != 1 || len(offers[0].Packages) != 1 || offers[0].Packages[0].Quotas["vet_consultation"] != 2 {
 		t.Fatalf("offers after update = %+v", offers)
 	}
+
+	// The retired package returns when the data has it again.
+	in.Tenants[0].Offers[0].Packages = fixture().Tenants[0].Offers[0].Packages
+	fourth, err := tenantsdb.Sync(ctx, d, in, t0.Add(3*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count(fourth, "updated", "package") != 2 {
+		t.Fatalf("fourth sync changes = %v", fourth.Changes)
+	}
+	offers, err = tenantsdb.NewStore(d).Offers(tenancy.With(ctx, "alpha"), "retail")
+	if err != nil || len(offers[0].Packages) != 2 {
+		t.Fatalf("offers after restore = %+v, %v", offers, err)
+	}
 }
 
 func TestSyncFailureWritesNothing(t *testing.T) {
