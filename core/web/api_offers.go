@@ -45,7 +45,7 @@ type packageJSON struct {
 // certificate (offer 003, annex 1, p. 2).
 func (s *Server) getOffers(c *fiber.Ctx) error {
 	si := site(c)
-	offers, err := s.Offers.SiteOffers(c.UserContext(), si.Site.ID)
+	offers, err := s.Offers.Offers(c.UserContext(), si.Site.Offers...)
 	if err != nil {
 		return err
 	}

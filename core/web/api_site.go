@@ -50,15 +50,19 @@ type contactsJSON struct {
 }
 
 type phoneJSON struct {
-	Number string `json:"number"`
-	Label  string `json:"label"`
+	Number string `json:"number"` // E.164
+	// Display is the number as people read it: +7 800 600-99-93.
+	Display string `json:"display"`
+	Label   string `json:"label"`
 }
 
 type hoursJSON struct {
-	Days  []string `json:"days"`
-	Open  string   `json:"open"`
-	Close string   `json:"close"`
-	Label string   `json:"label"`
+	Days []string `json:"days"`
+	// DayRanges are the days compressed for reading: ["mon-fri", "sun"].
+	DayRanges []string `json:"day_ranges"`
+	Open      string   `json:"open"`
+	Close     string   `json:"close"`
+	Label     string   `json:"label"`
 }
 
 type socialJSON struct {
@@ -71,6 +75,9 @@ type documentJSON struct {
 	Title   string `json:"title"`
 	Version string `json:"version"`
 	URL     string `json:"url"`
+	// ListedIn names the document whose page lists this one instead of
+	// the footer (VetPet's partner agreements, seed 000 «Важная информация»).
+	ListedIn string `json:"listed_in,omitempty"`
 }
 
 func (s *Server) getSite(c *fiber.Ctx) error {
@@ -100,10 +107,10 @@ func toSiteResponse(si *siteInfo, lang string) siteResponse {
 func toContacts(ct tenants.Contacts, lang string) contactsJSON {
 	out := contactsJSON{Email: ct.Email, Address: ct.Address.In(lang), Phones: []phoneJSON{}, Hours: []hoursJSON{}, Social: []socialJSON{}}
 	for _, p := range ct.Phones {
-		out.Phones = append(out.Phones, phoneJSON{Number: p.Number, Label: p.Label.In(lang)})
+		out.Phones = append(out.Phones, phoneJSON{Number: p.Number, Display: displayPhone(p.Number), Label: p.Label.In(lang)})
 	}
 	for _, h := range ct.Hours {
-		out.Hours = append(out.Hours, hoursJSON{Days: h.Days, Open: h.Open, Close: h.Close, Label: h.Label.In(lang)})
+		out.Hours = append(out.Hours, hoursJSON{Days: h.Days, DayRanges: dayRanges(h.Days), Open: h.Open, Close: h.Close, Label: h.Label.In(lang)})
 	}
 	for _, so := range ct.Social {
 		out.Social = append(out.Social, socialJSON{Network: so.Network, URL: so.URL})
@@ -114,7 +121,19 @@ func toContacts(ct tenants.Contacts, lang string) contactsJSON {
 func toDocuments(docs []tenants.LegalDoc, lang string) []documentJSON {
 	out := make([]documentJSON, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, documentJSON{ID: d.ID, Title: d.Title.In(lang), Version: d.Version, URL: "/legal/" + d.ID})
+		out = append(out, documentJSON{ID: d.ID, Title: d.Title.In(lang), Version: d.Version, URL: "/legal/" + d.ID, ListedIn: d.ListedIn})
+	}
+	return out
+}
+
+// footerDocuments are the documents the footer links to; the others are
+// listed on the page of the document they belong to.
+func footerDocuments(docs []documentJSON) []documentJSON {
+	out := make([]documentJSON, 0, len(docs))
+	for _, d := range docs {
+		if d.ListedIn == "" {
+			out = append(out, d)
+		}
 	}
 	return out
 }

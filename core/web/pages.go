@@ -51,6 +51,14 @@ func newPages(tr Translator) (*pages, error) {
 		"money": func(kopecks *int64, currency string) string { return formatMoney(*kopecks, currency) },
 		"text":  func(lang string, t sdk.Text) string { return t.In(lang) },
 		"tel":   func(e164 string) string { return "tel:" + strings.ReplaceAll(e164, " ", "") },
+		// days renders a day range from dayRanges: "mon-fri" → "пн–пт".
+		"days": func(lang, r string) string {
+			from, to, ok := strings.Cut(r, "-")
+			if !ok {
+				return tr.T(lang, "weekday."+from, nil)
+			}
+			return tr.T(lang, "weekday."+from, nil) + "–" + tr.T(lang, "weekday."+to, nil)
+		},
 	})
 	// Embedded templates cannot change at run time; reloading would only
 	// re-parse the same bytes.
@@ -110,9 +118,11 @@ type pageData struct {
 	Legal     string // the operator named in the footer
 	Contacts  contactsJSON
 	Documents []documentJSON
-	Year      int
-	Title     string
-	Page      any
+	// FooterDocuments leaves out the documents listed on another's page.
+	FooterDocuments []documentJSON
+	Year            int
+	Title           string
+	Page            any
 }
 
 func (s *Server) basePage(c *fiber.Ctx, title string) pageData {
@@ -131,6 +141,7 @@ func (s *Server) basePage(c *fiber.Ctx, title string) pageData {
 	d.TenantID = si.Tenant.ID
 	d.Contacts = toContacts(si.Site.Contacts, lang)
 	d.Documents = toDocuments(si.Site.Documents, lang)
+	d.FooterDocuments = footerDocuments(d.Documents)
 	if len(si.Tenant.LegalEntities) > 0 {
 		d.Legal = si.Tenant.LegalEntities[0].Name.In(lang)
 	}
@@ -184,7 +195,7 @@ type homeService struct {
 func (s *Server) home(c *fiber.Ctx) error {
 	si := site(c)
 	lang := langOf(c)
-	offers, err := s.Offers.SiteOffers(c.UserContext(), si.Site.ID)
+	offers, err := s.Offers.Offers(c.UserContext(), si.Site.Offers...)
 	if err != nil {
 		return err
 	}
@@ -260,9 +271,10 @@ func (s *Server) sendTenantFile(c *fiber.Ctx, name string) error {
 }
 
 type legalPage struct {
-	Title   string
-	Version string
-	HTML    template.HTML
+	Title    string
+	Version  string
+	HTML     template.HTML
+	Children []documentJSON // documents listed on this one's page
 }
 
 // legalDoc renders one of the site's legal documents from its Markdown.
@@ -284,8 +296,13 @@ func (s *Server) legalDoc(c *fiber.Ctx) error {
 			return errs.Internal(fmt.Errorf("render %s: %w", d.File, err))
 		}
 		title := d.Title.In(lang)
-		return s.renderPage(c, "legal", fiber.Map{"Title": title,
-			"Doc": legalPage{Title: title, Version: d.Version, HTML: template.HTML(out.String())}}) // #nosec G203 -- goldmark output with raw HTML escaped
+		page := legalPage{Title: title, Version: d.Version, HTML: template.HTML(out.String())} // #nosec G203 -- goldmark output with raw HTML escaped
+		for _, child := range toDocuments(si.Site.Documents, lang) {
+			if child.ListedIn == d.ID {
+				page.Children = append(page.Children, child)
+			}
+		}
+		return s.renderPage(c, "legal", fiber.Map{"Title": title, "Doc": page})
 	}
 	return errs.ErrNotFound
 }

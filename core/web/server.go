@@ -34,9 +34,9 @@ type Directory interface {
 	Current() *tenantsdb.Directory
 }
 
-// OfferStore reads the offers a site sells (tenant from the context).
+// OfferStore reads the tenant's offers and files (tenant from the context).
 type OfferStore interface {
-	SiteOffers(ctx context.Context, siteID string) ([]tenants.Offer, error)
+	Offers(ctx context.Context, ids ...string) ([]tenants.Offer, error)
 	File(ctx context.Context, name string) (tenantsdb.File, error)
 }
 

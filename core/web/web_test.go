@@ -51,7 +51,7 @@ type env struct {
 
 // newEnv starts a server over a fresh database holding the real tenant
 // data, exactly as `platform serve` applies it.
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	d := dbtest.New(t)
@@ -537,7 +537,7 @@ func TestPages(t *testing.T) {
 	t.Run("home in the brand", func(t *testing.T) {
 		r := e.do(t, "GET", "vetpet.localhost", "/")
 		body := html.UnescapeString(string(r.body))
-		for _, want := range []string{"ВетПет", "549\u00a0₽", "499\u00a0₽", "/brand/theme.css", "/legal/", "Контакты"} {
+		for _, want := range []string{"ВетПет", "549\u00a0₽", "499\u00a0₽", "/brand/theme.css", "/legal/", "Контакты", "+7 800 600-99-93", "пн–вс"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("home lacks %q", want)
 			}
@@ -551,6 +551,36 @@ func TestPages(t *testing.T) {
 		for _, want := range []string{"КЕША +", "PET 18", "Price set in the certificate", "1 month", "21 days"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("english jetmoney home lacks %q", want)
+			}
+		}
+	})
+	t.Run("documents listed in another stay out of the footer", func(t *testing.T) {
+		site := decode[struct {
+			Documents []struct {
+				URL      string `json:"url"`
+				ListedIn string `json:"listed_in"`
+			}
+		}](t, e.do(t, "GET", "vetpet.localhost", "/api/v1/site"))
+		children := map[string][]string{}
+		for _, d := range site.Documents {
+			if d.ListedIn != "" {
+				children[d.ListedIn] = append(children[d.ListedIn], d.URL)
+			}
+		}
+		if len(children) == 0 {
+			t.Fatal("fixture: VetPet lists no documents inside another (seed 000, partner agreements)")
+		}
+		home := html.UnescapeString(string(e.do(t, "GET", "vetpet.localhost", "/").body))
+		footer := home[strings.Index(home, "site-footer"):]
+		for parent, urls := range children {
+			page := string(e.do(t, "GET", "vetpet.localhost", "/legal/"+parent).body)
+			for _, u := range urls {
+				if strings.Contains(footer, `href="`+u+`"`) {
+					t.Errorf("footer links %s, which belongs under %s", u, parent)
+				}
+				if !strings.Contains(page, `href="`+u+`"`) {
+					t.Errorf("page of %s does not list %s", parent, u)
+				}
 			}
 		}
 	})
