@@ -173,6 +173,26 @@ func TestSiteResolvedByHost(t *testing.T) {
 	}
 }
 
+// TestTenantComesOnlyFromHost: forwarded headers from an untrusted client
+// cannot move a request to another tenant (SECURITY.md 5, 11).
+func TestTenantComesOnlyFromHost(t *testing.T) {
+	e := newEnv(t)
+	for _, h := range []string{"X-Forwarded-Host", "Forwarded", "X-Original-Host", "X-Host"} {
+		t.Run(h, func(t *testing.T) {
+			value := "astars.localhost"
+			if h == "Forwarded" {
+				value = "host=astars.localhost"
+			}
+			got := decode[struct {
+				Tenant struct{ ID string } `json:"tenant"`
+			}](t, e.do(t, "GET", "vetpet.localhost", "/api/v1/site", h, value))
+			if got.Tenant.ID != "vetpet" {
+				t.Fatalf("%s moved the request to tenant %q", h, got.Tenant.ID)
+			}
+		})
+	}
+}
+
 func TestUnknownHostIs404Localised(t *testing.T) {
 	e := newEnv(t)
 	tests := []struct {

@@ -16,15 +16,15 @@ const (
 	ProblemFieldUnknown   = "field_unknown"    // a value for a field the form does not have
 	ProblemValueInvalid   = "value_invalid"    // a value of the wrong type (a list for a name)
 	ProblemOptionUnknown  = "option_unknown"   // an enum value that is not one of the choices
-	ProblemTooShort       = "too_short"        // params: min
-	ProblemTooLong        = "too_long"         // params: max
+	ProblemTooShort       = "too_short"        // params: Min
+	ProblemTooLong        = "too_long"         // params: Max
 	ProblemNumberInvalid  = "number_invalid"   // not a finite decimal number
-	ProblemNumberTooSmall = "number_too_small" // params: min
-	ProblemNumberTooLarge = "number_too_large" // params: max
+	ProblemNumberTooSmall = "number_too_small" // params: Min
+	ProblemNumberTooLarge = "number_too_large" // params: Max
 	ProblemDateInvalid    = "date_invalid"     // not YYYY-MM-DD
 	ProblemDateInFuture   = "date_in_future"   // after today (a birth date)
 	ProblemDateInPast     = "date_in_past"     // before today (a planned event)
-	ProblemDateTooEarly   = "date_too_early"   // params: min
+	ProblemDateTooEarly   = "date_too_early"   // params: Min
 	ProblemTimeInvalid    = "time_invalid"     // not HH:MM
 )
 
@@ -43,12 +43,12 @@ const (
 	CodeSubjectUnexpected     = "requests.subject_unexpected"
 	CodeSubjectKindMismatch   = "requests.subject_kind_mismatch"
 	CodeQuestionRequired      = "requests.question_required"
-	CodeQuestionTooLong       = "requests.question_too_long" // params: max
+	CodeQuestionTooLong       = "requests.question_too_long" // params: Max
 	CodeDocumentsRequired     = "requests.documents_required"
-	CodeTooManyAttachments    = "requests.too_many_attachments"    // params: max
+	CodeTooManyAttachments    = "requests.too_many_attachments"    // params: Max
 	CodeAttachmentInvalid     = "requests.attachment_invalid"      // no name or no content
-	CodeAttachmentTypeRefused = "requests.attachment_type_refused" // params: ext, allowed
-	CodeAttachmentTooLarge    = "requests.attachment_too_large"    // params: max (bytes)
+	CodeAttachmentTypeRefused = "requests.attachment_type_refused" // params: Ext, Allowed
+	CodeAttachmentTooLarge    = "requests.attachment_too_large"    // params: Max (bytes)
 	CodePreferredTimeInvalid  = "requests.preferred_time_invalid"
 	CodePreferredTimePast     = "requests.preferred_time_past"
 )

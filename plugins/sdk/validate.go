@@ -66,9 +66,9 @@ func CheckFields(call Call, scope, prefix string, fields []Field, values map[str
 			case !ok:
 				bad(f, ProblemNumberInvalid, nil)
 			case f.Min != nil && n < *f.Min:
-				bad(f, ProblemNumberTooSmall, map[string]string{"min": formatNumber(*f.Min)})
+				bad(f, ProblemNumberTooSmall, map[string]string{"Min": formatNumber(*f.Min)})
 			case f.Max != nil && n > *f.Max:
-				bad(f, ProblemNumberTooLarge, map[string]string{"max": formatNumber(*f.Max)})
+				bad(f, ProblemNumberTooLarge, map[string]string{"Max": formatNumber(*f.Max)})
 			}
 		case TypePlace:
 			checkPlace(f, v, bad)
@@ -121,7 +121,7 @@ func CheckRequest(spec Spec, call Call, req Request) []Violation {
 	case q == "":
 		add("question", CodeQuestionRequired, nil)
 	case utf8.RuneCountInString(q) > QuestionMaxLen:
-		add("question", CodeQuestionTooLong, map[string]string{"max": strconv.Itoa(QuestionMaxLen)})
+		add("question", CodeQuestionTooLong, map[string]string{"Max": strconv.Itoa(QuestionMaxLen)})
 	}
 
 	hasSubject := req.SubjectKind != "" || len(req.Subject) > 0
@@ -131,7 +131,7 @@ func CheckRequest(spec Spec, call Call, req Request) []Violation {
 	case hasSubject && kind.SubjectKind == "":
 		add("subject", CodeSubjectUnexpected, nil)
 	case hasSubject && req.SubjectKind != kind.SubjectKind:
-		add("subject_kind", CodeSubjectKindMismatch, map[string]string{"expected": kind.SubjectKind})
+		add("subject_kind", CodeSubjectKindMismatch, map[string]string{"Expected": kind.SubjectKind})
 	case hasSubject:
 		sk, _ := spec.SubjectKind(kind.SubjectKind)
 		out = append(out, CheckFields(call, ScopeSubjects, "subject.", sk.Fields, req.Subject)...)
@@ -159,7 +159,7 @@ func checkAttachments(rules AttachmentRules, files []Attachment) []Violation {
 	var out []Violation
 	if rules.MaxFiles > 0 && len(files) > rules.MaxFiles {
 		out = append(out, Violation{Field: "attachments", Code: CodeTooManyAttachments,
-			Params: map[string]string{"max": strconv.Itoa(rules.MaxFiles)}})
+			Params: map[string]string{"Max": strconv.Itoa(rules.MaxFiles)}})
 	}
 	for i, a := range files {
 		field := "attachments." + strconv.Itoa(i)
@@ -169,10 +169,10 @@ func checkAttachments(rules AttachmentRules, files []Attachment) []Violation {
 			out = append(out, Violation{Field: field, Code: CodeAttachmentInvalid})
 		case !rules.Allows(ext):
 			out = append(out, Violation{Field: field, Code: CodeAttachmentTypeRefused,
-				Params: map[string]string{"ext": ext, "allowed": strings.Join(rules.Extensions, ", ")}})
+				Params: map[string]string{"Ext": ext, "Allowed": strings.Join(rules.Extensions, ", ")}})
 		case a.Size > rules.MaxSize:
 			out = append(out, Violation{Field: field, Code: CodeAttachmentTooLarge,
-				Params: map[string]string{"max": strconv.FormatInt(rules.MaxSize, 10)}})
+				Params: map[string]string{"Max": strconv.FormatInt(rules.MaxSize, 10)}})
 		}
 	}
 	return out
@@ -182,9 +182,9 @@ func checkLen(f Field, s string, bad func(Field, string, map[string]string)) {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case f.MinLen > 0 && n < f.MinLen:
-		bad(f, ProblemTooShort, map[string]string{"min": strconv.Itoa(f.MinLen)})
+		bad(f, ProblemTooShort, map[string]string{"Min": strconv.Itoa(f.MinLen)})
 	case f.MaxLen > 0 && n > f.MaxLen:
-		bad(f, ProblemTooLong, map[string]string{"max": strconv.Itoa(f.MaxLen)})
+		bad(f, ProblemTooLong, map[string]string{"Max": strconv.Itoa(f.MaxLen)})
 	}
 }
 
@@ -198,7 +198,7 @@ func checkDate(call Call, f Field, v any, bad func(Field, string, map[string]str
 	today := call.Today()
 	if f.MinDate != "" {
 		if earliest, err := ParseDate(f.MinDate, call.Location()); err == nil && d.Before(earliest) {
-			bad(f, ProblemDateTooEarly, map[string]string{"min": f.MinDate})
+			bad(f, ProblemDateTooEarly, map[string]string{"Min": f.MinDate})
 			return
 		}
 	}

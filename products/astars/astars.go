@@ -130,7 +130,7 @@ func (p *Product) ValidateRequest(_ context.Context, call sdk.Call, req sdk.Requ
 		t, terr := sdk.ParseDate(to, call.Location())
 		if ferr == nil && terr == nil && (t.Before(f) || t.Sub(f) > time.Duration(p.d.MaxPeriodDays)*24*time.Hour) {
 			vs = append(vs, sdk.Violation{Field: "fields.period_to", Code: CodePeriodInvalid,
-				Params: map[string]string{"max_days": strconv.Itoa(p.d.MaxPeriodDays)}})
+				Params: map[string]string{"MaxDays": strconv.Itoa(p.d.MaxPeriodDays)}})
 		}
 	}
 	return vs, nil

@@ -111,7 +111,7 @@ func (p *Product) ValidateRequest(_ context.Context, call sdk.Call, req sdk.Requ
 		t, _ := time.Parse(time.RFC3339, req.PreferredTime) // parsed by CheckRequest already
 		if h := p.d.ServiceHours; !h.contains(t) {
 			vs = append(vs, sdk.Violation{Field: "preferred_time", Code: CodePreferredTimeOutsideHours,
-				Params: map[string]string{"from": h.From, "to": h.To}})
+				Params: map[string]string{"From": h.From, "To": h.To}})
 		}
 	}
 	return vs, nil
