@@ -56,7 +56,9 @@ func (d *Directory) Tenant(id string) (tenants.Tenant, bool) {
 // Sites lists the live sites, ordered by tenant and site id.
 func (d *Directory) Sites() []SiteEntry { return d.sites }
 
-// LoadDirectory reads the live tenants, sites and hosts.
+// LoadDirectory reads the live tenants, sites and hosts of every tenant:
+// system work that runs as the connection's own role, outside any tenant
+// scope, because the Host decides the tenant only after this lookup.
 func LoadDirectory(ctx context.Context, d *db.DB) (*Directory, error) {
 	dir := &Directory{tenants: map[string]*tenants.Tenant{}, hosts: map[string]siteRef{}}
 	err := d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {

@@ -21,7 +21,11 @@ var (
 )
 
 // Store reads a tenant's sites, offers and files. Every method is scoped
-// to the tenant in the context.
+// to the tenant in the context, twice: its queries say tenant_id = ? (the
+// first wall, on both databases), and they run through db.TenantRead, so on
+// PostgreSQL row-level security hides other tenants' rows too (the second
+// wall). Sync and LoadDirectory are system work across all tenants and run
+// as the connection's own role instead.
 type Store struct {
 	db *db.DB
 }
@@ -44,7 +48,9 @@ func (s *Store) File(ctx context.Context, name string) (File, error) {
 		return File{}, err
 	}
 	var row fileRow
-	err = s.db.NewSelect().Model(&row).Where("tenant_id = ? AND name = ?", tenantID, name).Scan(ctx)
+	err = s.db.TenantRead(ctx, func(ctx context.Context, q bun.IDB) error {
+		return q.NewSelect().Model(&row).Where("tenant_id = ? AND name = ?", tenantID, name).Scan(ctx)
+	})
 	if db.IsNoRows(err) {
 		return File{}, ErrFileNotFound
 	}
@@ -61,7 +67,9 @@ func (s *Store) Site(ctx context.Context, siteID string) (tenants.Site, error) {
 		return tenants.Site{}, err
 	}
 	var row siteRow
-	err = s.db.NewSelect().Model(&row).Where("tenant_id = ? AND id = ? AND retired_at IS NULL", tenantID, siteID).Scan(ctx)
+	err = s.db.TenantRead(ctx, func(ctx context.Context, q bun.IDB) error {
+		return q.NewSelect().Model(&row).Where("tenant_id = ? AND id = ? AND retired_at IS NULL", tenantID, siteID).Scan(ctx)
+	})
 	if db.IsNoRows(err) {
 		return tenants.Site{}, ErrSiteNotFound
 	}
@@ -77,12 +85,21 @@ func (s *Store) Site(ctx context.Context, siteID string) (tenants.Site, error) {
 
 // SiteOffers returns the live offers a site sells, in the site's order,
 // each with its live packages in the order of the offer file.
+// Both reads share one tenant scope (one transaction on PostgreSQL).
 func (s *Store) SiteOffers(ctx context.Context, siteID string) ([]tenants.Offer, error) {
-	site, err := s.Site(ctx, siteID)
+	var out []tenants.Offer
+	err := s.db.TenantRead(ctx, func(ctx context.Context, _ bun.IDB) error {
+		site, err := s.Site(ctx, siteID)
+		if err != nil {
+			return err
+		}
+		out, err = s.Offers(ctx, site.Offers...)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Offers(ctx, site.Offers...)
+	return out, nil
 }
 
 // Offers returns the tenant's live offers with the given ids, in that
@@ -95,14 +112,28 @@ func (s *Store) Offers(ctx context.Context, ids ...string) ([]tenants.Offer, err
 	if len(ids) == 0 {
 		return []tenants.Offer{}, nil
 	}
+	var out []tenants.Offer
+	err = s.db.TenantRead(ctx, func(ctx context.Context, q bun.IDB) (err error) {
+		out, err = offers(ctx, q, tenantID, ids)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// offers is the body of Offers, on q: the tenant's live offers with the
+// given ids and their live packages.
+func offers(ctx context.Context, q bun.IDB, tenantID string, ids []string) ([]tenants.Offer, error) {
 	var offerRows []offerRow
-	if err := s.db.NewSelect().Model(&offerRows).
+	if err := q.NewSelect().Model(&offerRows).
 		Where("tenant_id = ? AND retired_at IS NULL", tenantID).
 		Where("id IN (?)", bunIn(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("offers: %w", err)
 	}
 	var pkgRows []packageRow
-	if err := s.db.NewSelect().Model(&pkgRows).Column("offer_id", "position", "spec").
+	if err := q.NewSelect().Model(&pkgRows).Column("offer_id", "position", "spec").
 		Where("tenant_id = ? AND retired_at IS NULL", tenantID).
 		Where("offer_id IN (?)", bunIn(ids)).
 		Order("offer_id", "position").Scan(ctx); err != nil {

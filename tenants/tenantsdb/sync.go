@@ -79,6 +79,10 @@ func (r Report) String() string {
 // created or updated where their content digest differs, and rows no
 // longer in the data are retired (never deleted: orders refer to offers
 // and packages). Running it twice changes nothing the second time.
+//
+// Sync is system work across every tenant: it runs as the connection's own
+// role (the tables' owner), not in a db.Tenant scope, so row-level security
+// does not apply to it.
 func Sync(ctx context.Context, d *db.DB, in Input, now time.Time) (Report, error) {
 	now = now.UTC()
 	rep := Report{Unchanged: map[string]int{}}
