@@ -19,6 +19,8 @@ import (
 var crossTenant = map[string]string{
 	"site_hosts":   "Host routing must answer before the request's tenant is known",
 	"sites_id_key": "site ids are global: a Host names exactly one site",
+	// The delivery worker claims due messages of every tenant in time order.
+	"notifications_due_idx": "the outbox worker claims due messages across tenants by time",
 }
 
 // policyExpr is how PostgreSQL prints the tenant_isolation expressions.
