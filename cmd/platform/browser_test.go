@@ -64,6 +64,14 @@ func (p page) text(css string) string {
 	return v
 }
 
+// poll waits until the JavaScript expression is true.
+func (p page) poll(js string) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](js)); err != nil {
+		p.t.Fatalf("waiting for %s: %v", js, err)
+	}
+}
+
 func eval[T any](p page, js string) T {
 	p.t.Helper()
 	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](js))

@@ -10,16 +10,20 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/consult/platform/configs"
+	"github.com/consult/platform/core/auth"
 	"github.com/consult/platform/core/platform/clock"
 	"github.com/consult/platform/core/platform/config"
 	"github.com/consult/platform/core/platform/db"
 	"github.com/consult/platform/core/platform/i18n"
+	"github.com/consult/platform/core/platform/tenancy"
+	"github.com/consult/platform/core/subjects"
 	"github.com/consult/platform/core/web"
 	"github.com/consult/platform/plugins/host"
 	"github.com/consult/platform/tenants/tenantsdb"
@@ -103,12 +107,29 @@ func serve(ctx context.Context, args, environ []string, stdout, stderr io.Writer
 	}
 	defer stopPlugins()
 
+	svc, err := buildServices(cfg, environ, d, bundle, live, plugins,
+		func(name string) (subjects.Validator, error) { return plugins.Product(name) }, clk, log)
+	if err != nil {
+		return err
+	}
+	var background sync.WaitGroup
+	background.Add(2)
+	go func() { defer background.Done(); svc.worker.Run(bgCtx) }()
+	go func() { defer background.Done(); purgeExpired(bgCtx, svc.accounts, live, log) }()
+	stopWork := func() {
+		stopBackground()
+		background.Wait() // the worker records in-flight sends before the database closes
+	}
+	defer stopWork()
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
 		Config: cfg, Log: log, Clock: clk, Version: versionString(), DB: d,
 		Directory: live, Offers: tenantsdb.NewStore(d), Products: productsAdapter{plugins},
 		I18n: bundle, Registerer: reg, Gatherer: reg,
+		Accounts: svc.accounts, Subjects: svc.subjects, Avatars: svc.avatars, CSRFKey: svc.keys.CSRF,
+		DevOutbox: devOutbox(cfg, svc),
 	})
 	if err != nil {
 		return err
@@ -138,10 +159,45 @@ func serve(ctx context.Context, args, environ []string, stdout, stderr io.Writer
 	if err := srv.Shutdown(shCtx); err != nil && !errors.Is(err, context.Canceled) {
 		log.Warn("http shutdown", "err", err)
 	}
-	stopBackground()
+	stopWork()
 	stopPlugins()
 	log.Info("stopped")
 	return nil
+}
+
+// devOutbox exposes the dev outbox only in dev: in prod its routes do not
+// exist (issue 3, "absent in prod").
+func devOutbox(cfg config.Config, svc *services) web.DevOutbox {
+	if cfg.Env != config.EnvDev {
+		return nil
+	}
+	return svc.outbox
+}
+
+// purgeExpired deletes expired codes, sessions and reset tokens of every
+// tenant once an hour, so personal data does not outlive its purpose.
+func purgeExpired(ctx context.Context, accounts *auth.Service, live *tenantsdb.Live, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		seen := map[string]bool{}
+		for _, e := range live.Current().Sites() {
+			if seen[e.TenantID] {
+				continue
+			}
+			seen[e.TenantID] = true
+			if n, err := accounts.Purge(tenancy.With(ctx, e.TenantID)); err != nil && ctx.Err() == nil {
+				log.Warn("purge expired auth rows", "tenant", e.TenantID, "err", err)
+			} else if n > 0 {
+				log.Info("purged expired auth rows", "tenant", e.TenantID, "rows", n)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // printURLs tells a newcomer where the sites are.

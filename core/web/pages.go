@@ -123,6 +123,12 @@ type pageData struct {
 	Year            int
 	Title           string
 	Page            any
+	// Signed-in state for the header, and the forms' CSRF token.
+	UserName      string
+	CSRF          string
+	SubjectsTitle string // "Мои питомцы" when the product keeps subjects
+	SubjectsURL   string
+	Dev           bool
 }
 
 func (s *Server) basePage(c *fiber.Ctx, title string) pageData {
@@ -142,6 +148,21 @@ func (s *Server) basePage(c *fiber.Ctx, title string) pageData {
 	d.Contacts = toContacts(si.Site.Contacts, lang)
 	d.Documents = toDocuments(si.Site.Documents, lang)
 	d.FooterDocuments = footerDocuments(d.Documents)
+	d.Dev = s.Config.Env == "dev"
+	if u := currentUser(c); u != nil {
+		d.UserName = u.Name
+		if d.UserName == "" {
+			d.UserName = u.Phone
+		}
+		if d.UserName == "" {
+			d.UserName = u.Email
+		}
+		d.CSRF = s.csrfToken(currentSession(c).ID)
+		if kind, ok := s.hasSubjects(si); ok {
+			d.SubjectsTitle = s.i18n.T(lang, "subjects.menu."+kind.Key, nil)
+			d.SubjectsURL = subjectsURL(kind.Key)
+		}
+	}
 	if len(si.Tenant.LegalEntities) > 0 {
 		d.Legal = si.Tenant.LegalEntities[0].Name.In(lang)
 	}

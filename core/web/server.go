@@ -47,15 +47,21 @@ type Pinger interface {
 
 // Deps are what the server needs, wired by cmd/platform.
 type Deps struct {
-	Config     config.Config
-	Log        *slog.Logger
-	Clock      clock.Clock
-	Version    string
-	DB         Pinger
-	Directory  Directory
-	Offers     OfferStore
-	Products   Products
-	I18n       Translator
+	Config    config.Config
+	Log       *slog.Logger
+	Clock     clock.Clock
+	Version   string
+	DB        Pinger
+	Directory Directory
+	Offers    OfferStore
+	Products  Products
+	I18n      Translator
+	Accounts  Accounts
+	Subjects  Subjects
+	Avatars   Avatars
+	DevOutbox DevOutbox // dev only; nil in prod, and its routes do not exist
+	// CSRFKey signs the per-session CSRF tokens (from the environment).
+	CSRFKey    []byte
 	Registerer prometheus.Registerer
 	Gatherer   prometheus.Gatherer
 }

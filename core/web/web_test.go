@@ -19,11 +19,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/consult/platform/configs"
+	"github.com/consult/platform/core/auth"
+	"github.com/consult/platform/core/auth/authdb"
+	"github.com/consult/platform/core/media"
+	"github.com/consult/platform/core/media/mediadb"
+	"github.com/consult/platform/core/notify"
+	"github.com/consult/platform/core/notify/notifydb"
+	"github.com/consult/platform/core/notify/notifysetup"
 	"github.com/consult/platform/core/platform/clock"
 	"github.com/consult/platform/core/platform/config"
 	"github.com/consult/platform/core/platform/db"
 	"github.com/consult/platform/core/platform/dbtest"
 	"github.com/consult/platform/core/platform/i18n"
+	"github.com/consult/platform/core/subjects"
+	"github.com/consult/platform/core/subjects/subjectsdb"
 	"github.com/consult/platform/core/web"
 	"github.com/consult/platform/plugins/sdk"
 	"github.com/consult/platform/products"
@@ -47,11 +56,17 @@ type env struct {
 	db       *db.DB
 	products *fakeProducts
 	dbDown   bool
+	worker   *notify.Worker
+	outbox   *notifydb.Store
+	clock    *clock.Fake
 }
 
 // newEnv starts a server over a fresh database holding the real tenant
 // data, exactly as `platform serve` applies it.
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with a chance to change the server's dependencies.
+func newEnvWith(t testing.TB, adjust func(*web.Deps)) *env {
 	t.Helper()
 	ctx := context.Background()
 	d := dbtest.New(t)
@@ -82,11 +97,35 @@ func newEnv(t testing.TB) *env {
 	}
 	e := &env{db: d, products: &fakeProducts{states: []web.PluginState{
 		{Product: "astars", PID: 101, Status: "running"}, {Product: "vetpet", PID: 102, Status: "running"},
-	}}}
+	}}, clock: clock.NewFake(time.Date(2026, 1, 15, 11, 0, 0, 0, time.UTC))}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	acfg := auth.DefaultConfig()
+	acfg.CodeKey = bytes.Repeat([]byte{1}, 32)
+	accounts := auth.New(authdb.New(d), acfg, auth.Deps{Clock: e.clock, Texts: bundle,
+		PhoneRegion: func(string) string { return "RU" },
+		ProfileFields: func(tenantID string) []sdk.Field {
+			product := "vetpet"
+			if tenantID == "astars" {
+				product = "astars"
+			}
+			spec, _ := products.Spec(product)
+			return spec.ProfileFields
+		}, Logger: log})
+	e.outbox = notifydb.NewStore(d)
+	senders, err := notifysetup.Senders(cfg.Notify, "dev", e.outbox, e.clock, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.worker = notify.NewWorker(e.outbox, senders, e.clock, log, notifysetup.WorkerOptions(cfg.Notify.Worker))
+	builtin := products.Builtin()
+	subjectsSvc := subjects.NewService(subjectsdb.NewStore(d), e.products,
+		func(name string) (subjects.Validator, error) { return builtin[name], nil }, e.clock)
 	reg2 := prometheus.NewRegistry()
-	srv, err := web.New(web.Deps{
-		Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Clock: clock.NewFake(time.Date(2026, 1, 15, 11, 0, 0, 0, time.UTC)), Version: "test",
+	deps := web.Deps{
+		Accounts: accounts, Subjects: subjectsSvc, Avatars: media.NewAvatars(mediadb.NewStore(d), e.clock),
+		DevOutbox: e.outbox, CSRFKey: bytes.Repeat([]byte{2}, 32),
+		Config: cfg, Log: log,
+		Clock: e.clock, Version: "test",
 		DB: pingFunc(func(ctx context.Context) error {
 			if e.dbDown {
 				return context.DeadlineExceeded
@@ -95,7 +134,11 @@ func newEnv(t testing.TB) *env {
 		}),
 		Directory: live, Offers: tenantsdb.NewStore(d), Products: e.products, I18n: bundle,
 		Registerer: reg2, Gatherer: reg2,
-	})
+	}
+	if adjust != nil {
+		adjust(&deps)
+	}
+	srv, err := web.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,6 @@
 // Package notifydb is the outbox of notifications on bun: messages are
-// enqueued inside the caller's transaction and claimed by workers.
+// enqueued inside the caller's transaction and claimed by workers
+// (notify.Worker over Store); in dev it also keeps the dev outbox.
 package notifydb
 
 import (
@@ -26,6 +27,11 @@ func Enqueue(ctx context.Context, q bun.IDB, now time.Time, msgs ...notify.Messa
 		case notify.SMS, notify.Email, notify.Cabinet:
 		default:
 			return fmt.Errorf("notify: unknown channel %q", m.Channel)
+		}
+		if m.Channel == notify.Cabinet && m.Sensitive {
+			// The row is the cabinet notification, and a sensitive body is
+			// erased on delivery: it would be gone the moment it arrived.
+			return fmt.Errorf("notify: %s: a cabinet message cannot be sensitive", m.Kind)
 		}
 		id, err := uuid.NewV7()
 		if err != nil {

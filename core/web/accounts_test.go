@@ -1,0 +1,244 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/consult/platform/core/platform/tenancy"
+	"github.com/consult/platform/core/web"
+)
+
+// call sends a request with a body and extra headers.
+func (e *env) call(t *testing.T, method, host, target, body string, headers ...string) response {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, rd)
+	req.Host = host
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := e.srv.App().Test(req, 10_000)
+	if err != nil {
+		t.Fatalf("%s %s%s: %v", method, host, target, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+type signedIn struct {
+	token, cookie, csrf string
+}
+
+var codeRE = regexp.MustCompile(`\b(\d{6})\b`)
+
+// login signs a phone in on host through the API, reading the SMS code from
+// the dev outbox after the delivery worker ran.
+func (e *env) login(t *testing.T, host, phone string) signedIn {
+	t.Helper()
+	if r := e.call(t, "POST", host, "/api/v1/auth/phone/start", `{"phone":"`+phone+`"}`); r.status != 200 {
+		t.Fatalf("phone/start = %d %s", r.status, r.body)
+	}
+	if _, err := e.worker.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	tenant := strings.SplitN(host, ".", 2)[0]
+	msgs, err := e.outbox.DevMessages(tenancy.With(context.Background(), tenant), phone, 1)
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("no message to %s: %v", phone, err)
+	}
+	code := codeRE.FindStringSubmatch(msgs[0].Text)[1]
+	r := e.call(t, "POST", host, "/api/v1/auth/phone/verify", `{"phone":"`+phone+`","code":"`+code+`"}`)
+	if r.status != 200 {
+		t.Fatalf("phone/verify = %d %s", r.status, r.body)
+	}
+	var out struct {
+		Token     string `json:"token"`
+		CSRFToken string `json:"csrf_token"`
+	}
+	_ = json.Unmarshal(r.body, &out)
+	cookie := ""
+	for _, c := range (&http.Response{Header: r.header}).Cookies() {
+		if c.Name == "__Host-session" {
+			cookie = c.Name + "=" + c.Value
+			if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+				t.Errorf("session cookie attributes: %+v", c)
+			}
+		}
+	}
+	if out.Token == "" || cookie == "" {
+		t.Fatalf("login gave token %q cookie %q", out.Token, cookie)
+	}
+	return signedIn{token: out.Token, cookie: cookie, csrf: out.CSRFToken}
+}
+
+func TestPhoneLoginAPI(t *testing.T) {
+	e := newEnv(t)
+	t.Run("resend inside the cooldown is 429 with Retry-After", func(t *testing.T) {
+		body := `{"phone":"+79990001122"}`
+		if r := e.call(t, "POST", "vetpet.localhost", "/api/v1/auth/phone/start", body); r.status != 200 || !strings.Contains(string(r.body), `"resend_after":30`) {
+			t.Fatalf("start = %d %s", r.status, r.body)
+		}
+		r := e.call(t, "POST", "vetpet.localhost", "/api/v1/auth/phone/start", body)
+		if r.status != 429 || r.header.Get("Retry-After") != "30" {
+			t.Fatalf("resend = %d, Retry-After %q", r.status, r.header.Get("Retry-After"))
+		}
+	})
+	t.Run("an invalid phone is a field error", func(t *testing.T) {
+		r := e.call(t, "POST", "vetpet.localhost", "/api/v1/auth/phone/start", `{"phone":"12"}`)
+		if r.status != 422 || !strings.Contains(string(r.body), `"field":"phone"`) {
+			t.Fatalf("bad phone = %d %s", r.status, r.body)
+		}
+	})
+	t.Run("fields the API does not take are refused", func(t *testing.T) {
+		r := e.call(t, "POST", "vetpet.localhost", "/api/v1/auth/phone/start", `{"phone":"+79990001133","tenant_id":"astars"}`)
+		if r.status != 400 {
+			t.Fatalf("tenant_id in body = %d %s", r.status, r.body)
+		}
+	})
+	t.Run("anonymous posts must be JSON", func(t *testing.T) {
+		r := e.call(t, "POST", "vetpet.localhost", "/api/v1/auth/phone/start", "", "Content-Type", "application/x-www-form-urlencoded")
+		if r.status != 400 || !strings.Contains(string(r.body), "errors.json_required") {
+			t.Fatalf("form post = %d %s", r.status, r.body)
+		}
+	})
+	t.Run("sign in, use the API, sign out", func(t *testing.T) {
+		s := e.login(t, "vetpet.localhost", "+79991234567")
+		if r := e.call(t, "GET", "vetpet.localhost", "/api/v1/me", "", "Authorization", "Bearer "+s.token); r.status != 200 {
+			t.Fatalf("me = %d %s", r.status, r.body)
+		}
+		if r := e.call(t, "POST", "vetpet.localhost", "/api/v1/auth/logout", "", "Authorization", "Bearer "+s.token); r.status != 204 {
+			t.Fatalf("logout = %d %s", r.status, r.body)
+		}
+		// Killed server-side: the token is dead everywhere (SECURITY.md 8).
+		if r := e.call(t, "GET", "vetpet.localhost", "/api/v1/me", "", "Authorization", "Bearer "+s.token); r.status != 401 {
+			t.Fatalf("me after logout = %d", r.status)
+		}
+	})
+}
+
+func TestCSRF(t *testing.T) {
+	e := newEnv(t)
+	s := e.login(t, "vetpet.localhost", "+79991234567")
+	patch := `{"name":"Анна"}`
+	tests := []struct {
+		name    string
+		headers []string
+		want    int
+	}{
+		{"cookie without token", []string{"Cookie", s.cookie}, 403},
+		{"cookie with a wrong token", []string{"Cookie", s.cookie, "X-CSRF-Token", "forged"}, 403},
+		{"cookie with the session's token", []string{"Cookie", s.cookie, "X-CSRF-Token", s.csrf}, 200},
+		{"cross-site origin, even with the token", []string{"Cookie", s.cookie, "X-CSRF-Token", s.csrf, "Origin", "https://evil.example"}, 403},
+		{"cross-site fetch metadata", []string{"Cookie", s.cookie, "X-CSRF-Token", s.csrf, "Sec-Fetch-Site", "cross-site"}, 403},
+		{"same-origin origin", []string{"Cookie", s.cookie, "X-CSRF-Token", s.csrf, "Origin", "http://vetpet.localhost"}, 200},
+		{"bearer needs no token", []string{"Authorization", "Bearer " + s.token}, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.call(t, "PATCH", "vetpet.localhost", "/api/v1/me", patch, tt.headers...)
+			if r.status != tt.want {
+				t.Fatalf("status = %d, want %d: %s", r.status, tt.want, r.body)
+			}
+		})
+	}
+}
+
+// TestAccountRoutesNeedASession: every route under /api/v1/me answers 401
+// to an anonymous caller, and the list below covers every such route the
+// server has, so a new route cannot slip in unprotected.
+func TestAccountRoutesNeedASession(t *testing.T) {
+	e := newEnv(t)
+	protected := map[string]bool{
+		"GET /api/v1/me": true, "PATCH /api/v1/me": true, "DELETE /api/v1/me": true,
+		"POST /api/v1/me/deletion": true, "POST /api/v1/me/password": true,
+		"GET /api/v1/me/avatar": true, "PUT /api/v1/me/avatar": true,
+		"GET /api/v1/me/sessions": true, "DELETE /api/v1/me/sessions/:id": true, "POST /api/v1/me/sessions/end-others": true,
+		"GET /api/v1/me/subjects": true, "POST /api/v1/me/subjects": true, "GET /api/v1/me/subjects/:id": true,
+		"PATCH /api/v1/me/subjects/:id": true, "DELETE /api/v1/me/subjects/:id": true,
+	}
+	for _, r := range e.srv.App().GetRoutes(true) {
+		key := r.Method + " " + r.Path
+		if strings.HasPrefix(r.Path, "/api/v1/me") && r.Method != "HEAD" && !protected[key] {
+			t.Errorf("route %s is not in the protected list", key)
+		}
+	}
+	for key := range protected {
+		method, path, _ := strings.Cut(key, " ")
+		t.Run(key, func(t *testing.T) {
+			body := ""
+			if method != "GET" && method != "DELETE" {
+				body = "{}"
+			}
+			r := e.call(t, method, "vetpet.localhost", strings.ReplaceAll(path, ":id", "x"), body)
+			if r.status != 401 {
+				t.Fatalf("anonymous %s = %d %s", key, r.status, r.body)
+			}
+		})
+	}
+}
+
+// TestAccountsAreTenantIsolated: a session of one site is nothing on
+// another, and one customer's pets are invisible to another (404, not 403:
+// SECURITY.md 10).
+func TestAccountsAreTenantIsolated(t *testing.T) {
+	e := newEnv(t)
+	anna := e.login(t, "vetpet.localhost", "+79991234567")
+	bob := e.login(t, "vetpet.localhost", "+79997654321")
+	if r := e.call(t, "GET", "astars.localhost", "/api/v1/me", "", "Authorization", "Bearer "+anna.token); r.status != 401 {
+		t.Fatalf("vetpet token on astars = %d", r.status)
+	}
+	// The same phone on Astars is another, independent account.
+	annaAstars := e.login(t, "astars.localhost", "+79991234567")
+	var a, b struct{ ID string }
+	_ = json.Unmarshal(e.call(t, "GET", "vetpet.localhost", "/api/v1/me", "", "Authorization", "Bearer "+anna.token).body, &a)
+	_ = json.Unmarshal(e.call(t, "GET", "astars.localhost", "/api/v1/me", "", "Authorization", "Bearer "+annaAstars.token).body, &b)
+	if a.ID == "" || a.ID == b.ID {
+		t.Fatalf("one phone on two sites gave ids %q and %q", a.ID, b.ID)
+	}
+
+	r := e.call(t, "POST", "vetpet.localhost", "/api/v1/me/subjects",
+		`{"kind":"pet","fields":{"species":"cat","breed":"maine_coon","name":"Барсик"}}`, "Authorization", "Bearer "+anna.token)
+	if r.status != 201 {
+		t.Fatalf("create pet = %d %s", r.status, r.body)
+	}
+	var pet struct{ ID string }
+	_ = json.Unmarshal(r.body, &pet)
+	for _, method := range []string{"GET", "PATCH", "DELETE"} {
+		body := ""
+		if method == "PATCH" {
+			body = `{"fields":{"species":"cat","name":"Мурзик"}}`
+		}
+		if r := e.call(t, method, "vetpet.localhost", "/api/v1/me/subjects/"+pet.ID, body, "Authorization", "Bearer "+bob.token); r.status != 404 {
+			t.Errorf("bob %s anna's pet = %d %s", method, r.status, r.body)
+		}
+	}
+	if r := e.call(t, "GET", "vetpet.localhost", "/api/v1/me/subjects/"+pet.ID, "", "Authorization", "Bearer "+anna.token); r.status != 200 {
+		t.Fatalf("anna's own pet = %d", r.status)
+	}
+}
+
+func TestDevOutboxOnlyInDev(t *testing.T) {
+	e := newEnv(t)
+	if r := e.call(t, "GET", "vetpet.localhost", "/api/v1/dev/outbox?to=%2B79990000000", ""); r.status != 200 {
+		t.Fatalf("dev outbox in dev = %d", r.status)
+	}
+	prod := newEnvWith(t, func(d *web.Deps) { d.Config.Env = "prod"; d.DevOutbox = nil })
+	for _, path := range []string{"/api/v1/dev/outbox", "/dev/outbox"} {
+		if r := prod.call(t, "GET", "vetpet.localhost", path, ""); r.status != 404 {
+			t.Errorf("%s in prod = %d", path, r.status)
+		}
+	}
+}
