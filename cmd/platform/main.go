@@ -56,6 +56,8 @@ commands:
   sync      apply tenant, product and offer data files to the database
             --db, --dir (a folder with tenants/<id>/…; default: embedded)
             --check (validate the files only)
+  admin     create-user --tenant <id> --email <e-mail> --name <name> --role <role>
+            (roles: customer, specialist, support, tenant_admin, vendor_admin)
   plugin    serve a built-in product plugin (internal: started by serve)
   version   print the version
 
@@ -75,6 +77,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return migrateCmd(ctx, args, environ, stdout)
 	case "sync":
 		return syncCmd(ctx, args, environ, stdout)
+	case "admin":
+		return adminCmd(ctx, args, environ, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "platform", versionString())
 		return nil

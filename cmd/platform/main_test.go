@@ -389,3 +389,45 @@ func TestSyncRefusesABadFileWholly(t *testing.T) {
 		t.Fatalf("good sync after the refused one: %v\n%s", err, out)
 	}
 }
+
+// TestAdminCreateUserSignsIn bootstraps a vendor admin with the CLI, then
+// signs them in by an e-mail code and checks their role.
+func TestAdminCreateUserSignsIn(t *testing.T) {
+	dbURL := dbtest.URL(t)
+	out, err := command(t, nil, "admin", "create-user", "--db", dbURL, "--tenant", "vetpet",
+		"--email", "boss@vet-pet.online", "--name", "Главный администратор", "--role", "vendor_admin")
+	if err != nil || !strings.Contains(out, "role vendor_admin (scope *)") {
+		t.Fatalf("create-user: %v\n%s", err, out)
+	}
+	if out, err := command(t, nil, "admin", "create-user", "--db", dbURL, "--tenant", "vetpet",
+		"--email", "BOSS@vet-pet.online", "--name", "Другой", "--role", "support"); err == nil || !strings.Contains(out, "already has an account") {
+		t.Fatalf("second create-user with the same e-mail: %v\n%s", err, out)
+	}
+	s := startServer(t, dbURL)
+	if status, body := s.postJSON(t, "vetpet.localhost", "/api/v1/auth/email/start", `{"email":"boss@vet-pet.online"}`); status != 200 {
+		t.Fatalf("email/start = %d %s", status, body)
+	}
+	code := codeIn(t, outboxText(t, s, "vetpet.localhost", "boss@vet-pet.online", "auth.login_code"))
+	status, body := s.postJSON(t, "vetpet.localhost", "/api/v1/auth/email/verify", `{"email":"boss@vet-pet.online","code":"`+code+`"}`)
+	if status != 200 {
+		t.Fatalf("email/verify = %d %s", status, body)
+	}
+	var login struct{ Token string }
+	_ = json.Unmarshal(body, &login)
+	req, _ := http.NewRequest("GET", "http://"+s.addr+"/api/v1/me", nil)
+	req.Host = "vetpet.localhost"
+	req.Header.Set("Authorization", "Bearer "+login.Token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var me struct {
+		Kind  string
+		Roles []string
+	}
+	_ = json.NewDecoder(res.Body).Decode(&me)
+	if me.Kind != "staff" || len(me.Roles) != 1 || me.Roles[0] != "vendor_admin" {
+		t.Fatalf("me = %+v", me)
+	}
+}

@@ -22,6 +22,8 @@ import (
 	"github.com/consult/platform/core/platform/config"
 	"github.com/consult/platform/core/platform/db"
 	"github.com/consult/platform/core/platform/i18n"
+	"github.com/consult/platform/core/platform/rbac"
+	"github.com/consult/platform/core/platform/rbac/rbacdb"
 	"github.com/consult/platform/core/platform/tenancy"
 	"github.com/consult/platform/core/subjects"
 	"github.com/consult/platform/core/web"
@@ -122,13 +124,23 @@ func serve(ctx context.Context, args, environ []string, stdout, stderr io.Writer
 	}
 	defer stopWork()
 
+	watcher, err := rbacdb.NewWatcher(bgCtx, d, rbacdb.WatcherOptions{Logger: log})
+	if err != nil {
+		return err
+	}
+	enforcer, err := rbac.New(ctx, rbacdb.New(d), rbac.Options{Watcher: watcher, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer func() { enforcer.Close(); watcher.Close() }()
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
 		Config: cfg, Log: log, Clock: clk, Version: versionString(), DB: d,
 		Directory: live, Offers: tenantsdb.NewStore(d), Products: productsAdapter{plugins},
 		I18n: bundle, Registerer: reg, Gatherer: reg,
-		Accounts: svc.accounts, Subjects: svc.subjects, Avatars: svc.avatars, CSRFKey: svc.keys.CSRF,
+		Accounts: svc.accounts, Subjects: svc.subjects, Avatars: svc.avatars, CSRFKey: svc.keys.CSRF, RBAC: enforcer,
 		DevOutbox: devOutbox(cfg, svc),
 	})
 	if err != nil {

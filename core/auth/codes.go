@@ -202,17 +202,12 @@ func cleanCode(code string) string {
 	}, code)
 }
 
-// loginWithCode verifies a login code and signs in the account find
-// returns, creating fresh (a customer) when there is none: the first login
-// is the registration (seeds 000/002 «Авторизация»). Consuming the code,
-// creating the account and the session are one transaction.
-func (s *Service) loginWithCode(ctx context.Context, t codeTarget, code string, cl Client,
-	find func(ctx context.Context) (Account, error), fresh Account) (Login, error) {
-	now := s.now()
-	var (
-		login   Login
-		refused error
-	)
+// redeem checks code against t and, when it is right, runs fn in the
+// same transaction as its consumption, so the code is used if and only if
+// what it was for happened. A refused code still commits, keeping the
+// wrong guess counted, and answers codeInvalid.
+func (s *Service) redeem(ctx context.Context, t codeTarget, code string, now time.Time, fn func(ctx context.Context) error) error {
+	var refused error
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		ok, requestNew, err := s.checkCode(ctx, t, code, now)
 		if err != nil {
@@ -220,8 +215,28 @@ func (s *Service) loginWithCode(ctx context.Context, t codeTarget, code string, 
 		}
 		if !ok {
 			refused = codeInvalid(requestNew)
-			return nil // commit: the wrong guess must stay counted
+			return nil
 		}
+		return fn(ctx)
+	})
+	if err != nil {
+		return err
+	}
+	if refused != nil {
+		s.log.InfoContext(ctx, "auth: code refused", "tenant", t.tenantID, "purpose", string(t.purpose))
+	}
+	return refused
+}
+
+// loginWithCode verifies a login code and signs in the account find
+// returns, creating fresh (a customer) when there is none: the first login
+// is the registration (seeds 000/002 «Авторизация»). Consuming the code,
+// creating the account and the session are one transaction.
+func (s *Service) loginWithCode(ctx context.Context, t codeTarget, code string, cl Client,
+	find func(ctx context.Context) (Account, error), fresh Account) (Login, error) {
+	now := s.now()
+	var login Login
+	err := s.redeem(ctx, t, code, now, func(ctx context.Context) error {
 		acct, err := find(ctx)
 		created := false
 		if errors.Is(err, ErrNotFound) {
@@ -237,10 +252,6 @@ func (s *Service) loginWithCode(ctx context.Context, t codeTarget, code string, 
 	})
 	if err != nil {
 		return Login{}, err
-	}
-	if refused != nil {
-		s.log.InfoContext(ctx, "auth: code refused", "tenant", t.tenantID, "purpose", string(t.purpose))
-		return Login{}, refused
 	}
 	s.log.InfoContext(ctx, "auth: signed in", "tenant", t.tenantID, "user", login.User.ID, "method", string(t.purpose), "created", login.Created)
 	return login, nil

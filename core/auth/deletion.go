@@ -50,10 +50,11 @@ func (s *Service) StartAccountDeletion(ctx context.Context, userID string, cl Cl
 // ConfirmAccountDeletion checks the code and erases the account: phone,
 // e-mail, names, birth date, product fields, password hash and avatar
 // reference are blanked, every session, reset token and code of the account
-// goes, and its phone and e-mail are free for a new account. The row and
-// its id stay, because paid orders will refer to it (licence offer 14.4;
-// 152-FZ art. 21: on withdrawal of consent the personal data is destroyed;
-// what is left identifies nobody). Errors: ErrNotFound, ErrCodeInvalid.
+// goes, and its phone and e-mail are free for a new account (licence offer,
+// seed 004, 14.4: the customer may delete the cabinet at any time; 152-FZ
+// art. 21: on withdrawal of consent the personal data is destroyed). The
+// row and its id stay, identifying nobody, because paid orders will refer
+// to it. Errors: ErrNotFound, ErrCodeInvalid.
 //
 // The caller removes what other domains keep about the account (subjects,
 // the avatar image) and the outbox keeps delivered messages' recipients
@@ -72,16 +73,7 @@ func (s *Service) ConfirmAccountDeletion(ctx context.Context, userID, code strin
 		return err
 	}
 	now := s.now()
-	var refused error
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		ok, requestNew, err := s.checkCode(ctx, t, code, now)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			refused = codeInvalid(requestNew)
-			return nil // commit: the wrong guess must stay counted
-		}
+	err = s.redeem(ctx, t, code, now, func(ctx context.Context) error {
 		if err := s.store.EraseUser(ctx, acct.ID, now); err != nil {
 			return err
 		}
@@ -103,9 +95,6 @@ func (s *Service) ConfirmAccountDeletion(ctx context.Context, userID, code strin
 	})
 	if err != nil {
 		return err
-	}
-	if refused != nil {
-		return refused
 	}
 	s.log.InfoContext(ctx, "auth: account erased", "tenant", tenantID, "user", acct.ID)
 	return nil

@@ -1,14 +1,19 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consult/platform/core/platform/tenancy"
 	"github.com/consult/platform/core/web"
@@ -241,4 +246,87 @@ func TestDevOutboxOnlyInDev(t *testing.T) {
 			t.Errorf("%s in prod = %d", path, r.status)
 		}
 	}
+}
+
+// pngBytes is a small valid PNG for avatar uploads.
+func pngBytes(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for x := 0; x < 40; x++ {
+		img.Set(x, x%30, color.RGBA{R: 200, A: 255})
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestAccountDeletion: deleting the cabinet needs a fresh code, then erases
+// the personal data, pets and avatar and ends every session (licence offer
+// 14.4, 152-FZ); the phone can register anew as a new customer.
+func TestAccountDeletion(t *testing.T) {
+	e := newEnv(t)
+	const phone = "+79991234567"
+	s := e.login(t, "vetpet.localhost", phone)
+	auth := []string{"Authorization", "Bearer " + s.token}
+	if r := e.call(t, "POST", "vetpet.localhost", "/api/v1/me/subjects",
+		`{"kind":"pet","fields":{"species":"dog","name":"Шарик"}}`, auth...); r.status != 201 {
+		t.Fatalf("create pet = %d %s", r.status, r.body)
+	}
+	req := httptest.NewRequest("PUT", "/api/v1/me/avatar", bytes.NewReader(pngBytes(t)))
+	req.Host = "vetpet.localhost"
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", "image/png")
+	if res, err := e.srv.App().Test(req, 10_000); err != nil || res.StatusCode != 200 {
+		t.Fatalf("avatar upload = %v %v", res.StatusCode, err)
+	}
+	if r := e.call(t, "GET", "vetpet.localhost", "/api/v1/me/avatar", "", auth...); r.status != 200 || r.header.Get("Content-Type") != "image/png" {
+		t.Fatalf("avatar = %d %s", r.status, r.header.Get("Content-Type"))
+	}
+
+	t.Run("a wrong code deletes nothing", func(t *testing.T) {
+		e.clock.Advance(31 * time.Second) // the login code's resend cooldown covers every purpose
+		if r := e.call(t, "POST", "vetpet.localhost", "/api/v1/me/deletion", "", auth...); r.status != 200 {
+			t.Fatalf("deletion start = %d %s", r.status, r.body)
+		}
+		if r := e.call(t, "DELETE", "vetpet.localhost", "/api/v1/me", `{"code":"000000"}`, auth...); r.status != 401 {
+			t.Fatalf("delete with a wrong code = %d %s", r.status, r.body)
+		}
+		if r := e.call(t, "GET", "vetpet.localhost", "/api/v1/me/subjects", "", auth...); !strings.Contains(string(r.body), "Шарик") {
+			t.Fatalf("pets after a refused deletion: %s", r.body)
+		}
+	})
+	t.Run("the right code deletes everything personal", func(t *testing.T) {
+		if _, err := e.worker.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := e.outbox.DevMessages(tenancy.With(context.Background(), "vetpet"), phone, 1)
+		if err != nil || len(msgs) == 0 {
+			t.Fatalf("no deletion code: %v", err)
+		}
+		code := codeRE.FindStringSubmatch(msgs[0].Text)[1]
+		if r := e.call(t, "DELETE", "vetpet.localhost", "/api/v1/me", `{"code":"`+code+`"}`, auth...); r.status != 204 {
+			t.Fatalf("delete = %d %s", r.status, r.body)
+		}
+		if r := e.call(t, "GET", "vetpet.localhost", "/api/v1/me", "", auth...); r.status != 401 {
+			t.Fatalf("session after deletion = %d", r.status)
+		}
+		e.clock.Advance(31 * time.Second)
+		again := e.login(t, "vetpet.localhost", phone)
+		r := e.call(t, "GET", "vetpet.localhost", "/api/v1/me/subjects", "", "Authorization", "Bearer "+again.token)
+		if r.status != 200 || strings.Contains(string(r.body), "Шарик") {
+			t.Fatalf("the new account sees %s", r.body)
+		}
+		if r := e.call(t, "GET", "vetpet.localhost", "/api/v1/me/avatar", "", "Authorization", "Bearer "+again.token); r.status != 404 {
+			t.Fatalf("the new account has an avatar: %d", r.status)
+		}
+		var n int
+		if err := e.db.NewSelect().Table("subjects").ColumnExpr("count(*)").Scan(context.Background(), &n); err != nil || n != 0 {
+			t.Fatalf("%d subjects rows remain (%v)", n, err)
+		}
+		if err := e.db.NewSelect().Table("media").ColumnExpr("count(*)").Scan(context.Background(), &n); err != nil || n != 0 {
+			t.Fatalf("%d media rows remain (%v)", n, err)
+		}
+	})
 }

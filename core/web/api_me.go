@@ -10,6 +10,7 @@ import (
 	"github.com/consult/platform/core/auth"
 	"github.com/consult/platform/core/media"
 	"github.com/consult/platform/core/platform/errs"
+	"github.com/consult/platform/core/platform/rbac"
 	"github.com/consult/platform/core/subjects"
 	"github.com/consult/platform/plugins/sdk"
 )
@@ -45,7 +46,10 @@ type userJSON struct {
 	Fields      map[string]any `json:"fields"`
 	AvatarURL   string         `json:"avatar_url,omitempty"`
 	HasPassword bool           `json:"has_password"`
-	CreatedAt   time.Time      `json:"created_at"`
+	// Roles are the caller's roles on this site's tenant, vendor-wide ones
+	// included: what the pages and clients may offer (casbin decides).
+	Roles     []string  `json:"roles"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func toUserJSON(u auth.User) userJSON {
@@ -60,13 +64,31 @@ func toUserJSON(u auth.User) userJSON {
 	return out
 }
 
+// Roles tells the caller's roles in a tenant (rbac.Enforcer).
+type Roles interface {
+	Roles(ctx context.Context, userID, tenantID string) ([]rbac.Role, error)
+}
+
 func (s *Server) getMe(c *fiber.Ctx) error {
 	u, err := s.Accounts.Profile(c.UserContext(), currentUser(c).ID)
 	if err != nil {
 		return err
 	}
+	out := toUserJSON(u)
+	if s.RBAC != nil {
+		roles, err := s.RBAC.Roles(c.UserContext(), u.ID, site(c).Tenant.ID)
+		if err != nil {
+			return err
+		}
+		for _, r := range roles {
+			out.Roles = append(out.Roles, string(r))
+		}
+	}
+	if len(out.Roles) == 0 && u.Kind == auth.KindCustomer {
+		out.Roles = []string{"customer"} // every customer holds it implicitly
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(toUserJSON(u))
+	return c.JSON(out)
 }
 
 // patchMe changes the profile. Absent fields stay as they are; the product's

@@ -59,6 +59,7 @@ type Deps struct {
 	Accounts  Accounts
 	Subjects  Subjects
 	Avatars   Avatars
+	RBAC      Roles
 	DevOutbox DevOutbox // dev only; nil in prod, and its routes do not exist
 	// CSRFKey signs the per-session CSRF tokens (from the environment).
 	CSRFKey    []byte
