@@ -330,3 +330,26 @@ func TestAccountDeletion(t *testing.T) {
 		}
 	})
 }
+
+// TestLoginEndsThePreviousSession: signing in again from the same browser
+// ends the session its cookie held (SECURITY.md 8, rotation at login).
+func TestLoginEndsThePreviousSession(t *testing.T) {
+	e := newEnv(t)
+	first := e.login(t, "vetpet.localhost", "+79991234567")
+	e.clock.Advance(31 * time.Second)
+	if r := e.call(t, "POST", "vetpet.localhost", "/api/v1/auth/phone/start", `{"phone":"+79991234567"}`); r.status != 200 {
+		t.Fatalf("start = %d %s", r.status, r.body)
+	}
+	if _, err := e.worker.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := e.outbox.DevMessages(tenancy.With(context.Background(), "vetpet"), "+79991234567", 1)
+	code := codeRE.FindStringSubmatch(msgs[0].Text)[1]
+	r := e.call(t, "POST", "vetpet.localhost", "/api/v1/auth/phone/verify", `{"phone":"+79991234567","code":"`+code+`"}`, "Cookie", first.cookie, "X-CSRF-Token", first.csrf)
+	if r.status != 200 {
+		t.Fatalf("second login = %d %s", r.status, r.body)
+	}
+	if r := e.call(t, "GET", "vetpet.localhost", "/api/v1/me", "", "Authorization", "Bearer "+first.token); r.status != 401 {
+		t.Fatalf("the first session survived a new login in the same browser: %d", r.status)
+	}
+}

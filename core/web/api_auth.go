@@ -70,6 +70,13 @@ type loginJSON struct {
 // and the session cookie for pages (a new one: the old session is not
 // reused, SECURITY.md 8).
 func (s *Server) signedIn(c *fiber.Ctx, l auth.Login) error {
+	// A browser that was signed in (perhaps as someone else) gives up that
+	// session: one cookie, one live session.
+	if old := c.Cookies(SessionCookie); old != "" && old != l.Token {
+		if err := s.Accounts.Logout(c.UserContext(), old); err != nil && errs.KindOf(err) == errs.KindInternal {
+			return err
+		}
+	}
 	s.setSessionCookie(c, l)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(loginJSON{Token: l.Token, ExpiresAt: l.Session.ExpiresAt, Created: l.Created,
