@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -55,9 +56,12 @@ func buildServices(cfg config.Config, environ []string, d *db.DB, bundle *i18n.B
 		}
 		return ""
 	}
+	subjectsSvc := subjects.NewService(subjectsdb.NewStore(d), specs, products, clk)
+	avatars := media.NewAvatars(mediadb.NewStore(d), clk)
 	accounts := auth.New(authdb.New(d), acfg, auth.Deps{
-		Clock: clk,
-		Texts: bundle,
+		OnErase: eraser(subjectsSvc, avatars),
+		Clock:   clk,
+		Texts:   bundle,
 		PhoneRegion: func(tenantID string) string {
 			if t, ok := live.Current().Tenant(tenantID); ok && t.PhoneRegion != "" {
 				return t.PhoneRegion
@@ -78,11 +82,22 @@ func buildServices(cfg config.Config, environ []string, d *db.DB, bundle *i18n.B
 	return &services{
 		keys:     keys,
 		accounts: accounts,
-		subjects: subjects.NewService(subjectsdb.NewStore(d), specs, products, clk),
-		avatars:  media.NewAvatars(mediadb.NewStore(d), clk),
+		subjects: subjectsSvc,
+		avatars:  avatars,
 		outbox:   outbox,
 		worker:   notify.NewWorker(outbox, senders, clk, log, notifysetup.WorkerOptions(cfg.Notify.Worker)),
 	}, nil
+}
+
+// eraser deletes a customer's pets and avatar inside the account deletion's
+// transaction (auth.Deps.OnErase).
+func eraser(sub *subjects.Service, avatars *media.Avatars) func(ctx context.Context, userID string) error {
+	return func(ctx context.Context, userID string) error {
+		if _, err := sub.DeleteAllOf(ctx, userID); err != nil {
+			return err
+		}
+		return avatars.DeleteAllOf(ctx, userID)
+	}
 }
 
 // devSecretPath keeps the dev master secret beside the SQLite file (./var

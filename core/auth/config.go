@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -114,4 +115,10 @@ type Deps struct {
 	// product (sdk.Spec.ProfileFields); nil or empty means none.
 	ProfileFields func(tenantID string) []sdk.Field
 	Logger        *slog.Logger // nil discards
+	// OnErase erases what other domains keep about a user (pets, avatar)
+	// when the account is deleted. It runs inside the deletion's own
+	// transaction — stores that open a db.Tenant scope with the context it
+	// receives join that transaction — so the account and everything tied
+	// to it go together or not at all (152-FZ: nothing half-erased).
+	OnErase func(ctx context.Context, userID string) error
 }

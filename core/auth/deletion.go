@@ -91,6 +91,9 @@ func (s *Service) ConfirmAccountDeletion(ctx context.Context, userID, code strin
 				return err
 			}
 		}
+		if s.onErase != nil {
+			return s.onErase(ctx, acct.ID)
+		}
 		return nil
 	})
 	if err != nil {

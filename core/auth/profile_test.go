@@ -314,3 +314,45 @@ func TestAccountDeletionByEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAccountDeletionIsAtomic: when erasing what other domains keep (pets,
+// avatar) fails, the account itself is not erased either, and the code can
+// be used again; when it succeeds, the hook saw the same transaction.
+func TestAccountDeletionIsAtomic(t *testing.T) {
+	e := authtest.New(t)
+	fail := true
+	var erased []string
+	e.OnErase = func(ctx context.Context, userID string) error {
+		if fail {
+			return errors.New("pets store is down")
+		}
+		erased = append(erased, userID)
+		return nil
+	}
+	e.Service = e.NewService(e.Store)
+	l := e.PhoneLogin(t, authtest.TenantA, phone)
+	e.Clock.Advance(time.Minute)
+	if _, err := e.Service.StartAccountDeletion(ctxA, l.User.ID, cl); err != nil {
+		t.Fatal(err)
+	}
+	code := e.LastCode(t, authtest.TenantA, phoneE164)
+	if err := e.Service.ConfirmAccountDeletion(ctxA, l.User.ID, code); err == nil {
+		t.Fatal("deletion succeeded although erasing the pets failed")
+	}
+	if u, err := e.Service.Profile(ctxA, l.User.ID); err != nil || u.Phone != phoneE164 {
+		t.Fatalf("account after a failed deletion = %+v, %v", u, err)
+	}
+	if _, _, err := e.Service.Authenticate(ctxA, l.Token); err != nil {
+		t.Fatalf("session ended by a failed deletion: %v", err)
+	}
+	fail = false
+	if err := e.Service.ConfirmAccountDeletion(ctxA, l.User.ID, code); err != nil {
+		t.Fatalf("retry with the same code: %v", err)
+	}
+	if len(erased) != 1 || erased[0] != l.User.ID {
+		t.Fatalf("hook erased %v", erased)
+	}
+	if _, _, err := e.Service.Authenticate(ctxA, l.Token); err == nil {
+		t.Fatal("session survived the deletion")
+	}
+}

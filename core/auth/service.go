@@ -31,6 +31,7 @@ type Service struct {
 	texts         Texts
 	phoneRegion   func(tenantID string) string
 	profileFields func(tenantID string) []sdk.Field
+	onErase       func(ctx context.Context, userID string) error
 	log           *slog.Logger
 
 	dummyOnce sync.Once
@@ -54,7 +55,7 @@ func New(store Store, cfg Config, deps Deps) *Service {
 	}
 	s := &Service{
 		store: store, cfg: cfg, clock: deps.Clock, texts: deps.Texts,
-		phoneRegion: deps.PhoneRegion, profileFields: deps.ProfileFields, log: deps.Logger,
+		phoneRegion: deps.PhoneRegion, profileFields: deps.ProfileFields, onErase: deps.OnErase, log: deps.Logger,
 	}
 	s.cfg.CodeKey = append([]byte(nil), cfg.CodeKey...)
 	s.argon = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))

@@ -22,14 +22,12 @@ type Subjects interface {
 	Create(ctx context.Context, ownerID, product, kind string, fields map[string]any, call sdk.Call) (subjects.Subject, error)
 	Update(ctx context.Context, ownerID, id string, fields map[string]any, call sdk.Call) (subjects.Subject, error)
 	Delete(ctx context.Context, ownerID, id string) error
-	DeleteAllOf(ctx context.Context, ownerID string) (int, error)
 }
 
 // Avatars stores processed profile pictures.
 type Avatars interface {
 	Put(ctx context.Context, ownerID string, img media.Image) (string, error)
 	Get(ctx context.Context, id string) (media.Image, error)
-	DeleteAllOf(ctx context.Context, ownerID string) error
 }
 
 // maxAvatarBytes bounds an avatar upload before decoding.
@@ -176,8 +174,9 @@ func (s *Server) startDeletion(c *fiber.Ctx) error {
 	return c.JSON(toCodeSent(cs))
 }
 
-// deleteMe erases the account's personal data (152-FZ): pets and avatar
-// first, then the account itself, whose confirmation checks the code.
+// deleteMe erases the account's personal data (152-FZ) once the code
+// checks out; the account's pets and avatar go in the same transaction
+// (auth.Deps.OnErase, wired in cmd/platform).
 func (s *Server) deleteMe(c *fiber.Ctx) error {
 	var in struct {
 		Code string `json:"code"`
@@ -185,15 +184,8 @@ func (s *Server) deleteMe(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	ctx, user := c.UserContext(), currentUser(c)
-	if err := s.Accounts.ConfirmAccountDeletion(ctx, user.ID, in.Code); err != nil {
+	if err := s.Accounts.ConfirmAccountDeletion(c.UserContext(), currentUser(c).ID, in.Code); err != nil {
 		return rateLimited(c, err)
-	}
-	if _, err := s.Subjects.DeleteAllOf(ctx, user.ID); err != nil {
-		return err
-	}
-	if err := s.Avatars.DeleteAllOf(ctx, user.ID); err != nil {
-		return err
 	}
 	s.clearSessionCookie(c)
 	return c.SendStatus(fiber.StatusNoContent)

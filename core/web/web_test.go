@@ -99,9 +99,19 @@ func newEnvWith(t testing.TB, adjust func(*web.Deps)) *env {
 		{Product: "astars", PID: 101, Status: "running"}, {Product: "vetpet", PID: 102, Status: "running"},
 	}}, clock: clock.NewFake(time.Date(2026, 1, 15, 11, 0, 0, 0, time.UTC))}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	builtin := products.Builtin()
+	subjectsSvc := subjects.NewService(subjectsdb.NewStore(d), e.products,
+		func(name string) (subjects.Validator, error) { return builtin[name], nil }, e.clock)
+	avatars := media.NewAvatars(mediadb.NewStore(d), e.clock)
 	acfg := auth.DefaultConfig()
 	acfg.CodeKey = bytes.Repeat([]byte{1}, 32)
 	accounts := auth.New(authdb.New(d), acfg, auth.Deps{Clock: e.clock, Texts: bundle,
+		OnErase: func(ctx context.Context, userID string) error {
+			if _, err := subjectsSvc.DeleteAllOf(ctx, userID); err != nil {
+				return err
+			}
+			return avatars.DeleteAllOf(ctx, userID)
+		},
 		PhoneRegion: func(string) string { return "RU" },
 		ProfileFields: func(tenantID string) []sdk.Field {
 			product := "vetpet"
@@ -117,12 +127,9 @@ func newEnvWith(t testing.TB, adjust func(*web.Deps)) *env {
 		t.Fatal(err)
 	}
 	e.worker = notify.NewWorker(e.outbox, senders, e.clock, log, notifysetup.WorkerOptions(cfg.Notify.Worker))
-	builtin := products.Builtin()
-	subjectsSvc := subjects.NewService(subjectsdb.NewStore(d), e.products,
-		func(name string) (subjects.Validator, error) { return builtin[name], nil }, e.clock)
 	reg2 := prometheus.NewRegistry()
 	deps := web.Deps{
-		Accounts: accounts, Subjects: subjectsSvc, Avatars: media.NewAvatars(mediadb.NewStore(d), e.clock),
+		Accounts: accounts, Subjects: subjectsSvc, Avatars: avatars,
 		DevOutbox: e.outbox, CSRFKey: bytes.Repeat([]byte{2}, 32),
 		Config: cfg, Log: log,
 		Clock: e.clock, Version: "test",

@@ -48,6 +48,8 @@ type Env struct {
 	// ProfileFields are the extra profile fields every tenant's product
 	// has; tests may set them before calling UpdateProfile.
 	ProfileFields []sdk.Field
+	// OnErase, when set before NewService, is the service's deletion hook.
+	OnErase func(ctx context.Context, userID string) error
 }
 
 // Option changes the configuration before the service is built.
@@ -79,6 +81,7 @@ func (e *Env) NewService(store auth.Store) *auth.Service {
 		Clock: e.Clock, Texts: e.Texts,
 		PhoneRegion:   func(string) string { return "RU" },
 		ProfileFields: func(string) []sdk.Field { return e.ProfileFields },
+		OnErase:       e.OnErase,
 	})
 }
 
