@@ -161,18 +161,7 @@ type response struct {
 
 func (e *env) do(t *testing.T, method, host, target string, headers ...string) response {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
-	req.Host = host
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := e.srv.App().Test(req, 10_000)
-	if err != nil {
-		t.Fatalf("%s %s%s: %v", method, host, target, err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return response{status: res.StatusCode, header: res.Header, body: body}
+	return e.call(t, method, host, target, "", headers...)
 }
 
 func decode[T any](t *testing.T, r response) T {
