@@ -203,10 +203,12 @@ func waitFor(t *testing.T, what string, limit time.Duration, ok func() bool) {
 func TestServeEndToEnd(t *testing.T) {
 	s := startServer(t, dbtest.URL(t))
 
+	// stdout and stderr are separate pipes: the URL lines may arrive a
+	// moment after the "started" log line that startServer waited for.
 	for _, want := range []string{"http://vetpet.localhost:", "http://astars.localhost:", "http://jetmoney.localhost:"} {
-		if !strings.Contains(s.stdout.String(), want) {
-			t.Errorf("startup output lacks %q:\n%s", want, s.stdout)
-		}
+		waitFor(t, "the startup output lists "+want, 10*time.Second, func() bool {
+			return strings.Contains(s.stdout.String(), want)
+		})
 	}
 	status, body := s.get(t, "vetpet.localhost", "/api/v1/site")
 	if status != 200 || !strings.Contains(string(body), `"id":"vetpet"`) {
