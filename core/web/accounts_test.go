@@ -56,6 +56,12 @@ func (e *env) login(t *testing.T, host, phone string) signedIn {
 	if r := e.call(t, "POST", host, "/api/v1/auth/phone/start", `{"phone":"`+phone+`"}`); r.status != 200 {
 		t.Fatalf("phone/start = %d %s", r.status, r.body)
 	}
+	return e.loginWithStartedCode(t, host, phone)
+}
+
+// loginWithStartedCode finishes a phone login whose code was requested.
+func (e *env) loginWithStartedCode(t *testing.T, host, phone string) signedIn {
+	t.Helper()
 	if _, err := e.worker.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -351,5 +357,31 @@ func TestLoginEndsThePreviousSession(t *testing.T) {
 	}
 	if r := e.call(t, "GET", "vetpet.localhost", "/api/v1/me", "", "Authorization", "Bearer "+first.token); r.status != 401 {
 		t.Fatalf("the first session survived a new login in the same browser: %d", r.status)
+	}
+}
+
+// TestResetLinksUseTheCanonicalDomain: in prod a reset link points at the
+// site's own domain whatever Host port the request claimed.
+func TestResetLinksUseTheCanonicalDomain(t *testing.T) {
+	e := newEnvWith(t, func(d *web.Deps) { d.Config.Env = "prod"; d.DevOutbox = nil })
+	if r := e.call(t, "POST", "vetpet.localhost:6666", "/api/v1/auth/phone/start", `{"phone":"+79991234567"}`); r.status != 200 {
+		t.Fatalf("start = %d", r.status)
+	}
+	l := e.loginWithStartedCode(t, "vetpet.localhost", "+79991234567")
+	patch := `{"name":"Анна","email":"anna@example.com","birth_date":"1990-05-01"}`
+	if r := e.call(t, "PATCH", "vetpet.localhost", "/api/v1/me", patch, "Authorization", "Bearer "+l.token); r.status != 200 {
+		t.Fatalf("profile = %d %s", r.status, r.body)
+	}
+	e.clock.Advance(time.Minute)
+	if r := e.call(t, "POST", "vetpet.localhost:6666", "/api/v1/auth/password/forgot", `{"email":"anna@example.com"}`); r.status != 202 {
+		t.Fatalf("forgot = %d %s", r.status, r.body)
+	}
+	var body string
+	if err := e.db.NewSelect().Table("notifications").Column("body").Where("kind = 'auth.password_reset'").
+		Scan(context.Background(), &body); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "https://vet-pet.online/password/reset?token=") || strings.Contains(body, "6666") {
+		t.Fatalf("reset link in %q", body)
 	}
 }

@@ -30,16 +30,26 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	return nil
 }
 
-// client describes the caller for limits and message texts. The base URL
-// comes from the Host that selected the site, so links in messages point
-// back at the site the customer used.
+// client describes the caller for limits and message texts.
 func (s *Server) client(c *fiber.Ctx) auth.Client {
 	cl := auth.Client{IP: c.IP(), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), 256), Locale: langOf(c)}
 	if si := site(c); si != nil {
 		cl.Brand = si.Site.Brand.Name.In(cl.Locale)
-		cl.BaseURL = c.BaseURL()
+		cl.BaseURL = s.siteBaseURL(c, si)
 	}
 	return cl
+}
+
+// siteBaseURL is where links in messages (sign-in, password reset) point.
+// In prod it is the site's canonical HTTPS domain, never the request's Host
+// header: only known hosts reach us, but the port and scheme a request
+// claims are the sender's to choose (reset-link poisoning, ASVS 5.1). A dev
+// site has no domain of its own, so there the request's base URL is used.
+func (s *Server) siteBaseURL(c *fiber.Ctx, si *siteInfo) string {
+	if s.Config.Env != "dev" && len(si.Site.Domains) > 0 {
+		return "https://" + si.Site.Domains[0]
+	}
+	return c.BaseURL()
 }
 
 func truncate(s string, n int) string {
