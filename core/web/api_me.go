@@ -132,7 +132,15 @@ func (s *Server) putAvatar(c *fiber.Ctx) error {
 	} else {
 		data = c.Body()
 	}
+	// Decoding a large photo takes up to ~200 MB for a moment: a few at a
+	// time per node, the rest wait (or give up with the request).
+	select {
+	case s.avatarSlots <- struct{}{}:
+	case <-c.UserContext().Done():
+		return errs.ErrUnavailable
+	}
 	img, err := media.ProcessAvatar(bytes.NewReader(data), maxAvatarBytes)
+	<-s.avatarSlots
 	if err != nil {
 		return err
 	}

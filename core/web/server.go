@@ -76,11 +76,13 @@ type Server struct {
 	metrics *httpMetrics
 	pages   *pages
 	started time.Time
+	// avatarSlots bounds concurrent avatar decoding (memory-heavy).
+	avatarSlots chan struct{}
 }
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	s := &Server{Deps: d, log: d.Log, i18n: d.I18n, started: time.Now()}
+	s := &Server{Deps: d, log: d.Log, i18n: d.I18n, started: time.Now(), avatarSlots: make(chan struct{}, 2)}
 	pg, err := newPages(d.I18n)
 	if err != nil {
 		return nil, err
