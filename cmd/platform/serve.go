@@ -17,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/consult/platform/configs"
-	"github.com/consult/platform/core/auth"
 	"github.com/consult/platform/core/platform/clock"
 	"github.com/consult/platform/core/platform/config"
 	"github.com/consult/platform/core/platform/db"
@@ -117,7 +116,7 @@ func serve(ctx context.Context, args, environ []string, stdout, stderr io.Writer
 	var background sync.WaitGroup
 	background.Add(2)
 	go func() { defer background.Done(); svc.worker.Run(bgCtx) }()
-	go func() { defer background.Done(); purgeExpired(bgCtx, svc.accounts, live, log) }()
+	go func() { defer background.Done(); housekeeping(bgCtx, svc, live, log) }()
 	stopWork := func() {
 		stopBackground()
 		background.Wait() // the worker records in-flight sends before the database closes
@@ -186,9 +185,10 @@ func devOutbox(cfg config.Config, svc *services) web.DevOutbox {
 	return svc.outbox
 }
 
-// purgeExpired deletes expired codes, sessions and reset tokens of every
-// tenant once an hour, so personal data does not outlive its purpose.
-func purgeExpired(ctx context.Context, accounts *auth.Service, live *tenantsdb.Live, log *slog.Logger) {
+// housekeeping runs the hourly per-tenant chores: expired codes, sessions
+// and activation counters are deleted so personal data does not outlive its
+// purpose, and orders left unpaid are expired or reconciled with the bank.
+func housekeeping(ctx context.Context, svc *services, live *tenantsdb.Live, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -198,10 +198,26 @@ func purgeExpired(ctx context.Context, accounts *auth.Service, live *tenantsdb.L
 				continue
 			}
 			seen[e.TenantID] = true
-			if n, err := accounts.Purge(tenancy.With(ctx, e.TenantID)); err != nil && ctx.Err() == nil {
-				log.Warn("purge expired auth rows", "tenant", e.TenantID, "err", err)
-			} else if n > 0 {
-				log.Info("purged expired auth rows", "tenant", e.TenantID, "rows", n)
+			tctx := tenancy.With(ctx, e.TenantID)
+			chores := []struct {
+				name string
+				run  func(context.Context) (int, error)
+			}{
+				{"expired auth rows", svc.accounts.Purge},
+				{"certificate activation counters", svc.commerce.certificates.Purge},
+			}
+			if svc.commerce.orders != nil {
+				chores = append(chores, struct {
+					name string
+					run  func(context.Context) (int, error)
+				}{"stale orders", svc.commerce.orders.ExpireStale})
+			}
+			for _, c := range chores {
+				if n, err := c.run(tctx); err != nil && ctx.Err() == nil {
+					log.Warn("housekeeping failed", "chore", c.name, "tenant", e.TenantID, "err", err)
+				} else if n > 0 {
+					log.Info("housekeeping", "chore", c.name, "tenant", e.TenantID, "rows", n)
+				}
 			}
 		}
 		select {

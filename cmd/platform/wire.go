@@ -8,6 +8,7 @@ import (
 
 	"github.com/consult/platform/core/auth"
 	"github.com/consult/platform/core/auth/authdb"
+	"github.com/consult/platform/core/certificates"
 	"github.com/consult/platform/core/media"
 	"github.com/consult/platform/core/media/mediadb"
 	"github.com/consult/platform/core/notify"
@@ -31,6 +32,7 @@ type services struct {
 	avatars  *media.Avatars
 	outbox   *notifydb.Store
 	worker   *notify.Worker
+	commerce *commerce
 }
 
 // specSource gives the cached spec of a product (the plugin host, or the
@@ -58,8 +60,9 @@ func buildServices(cfg config.Config, environ []string, d *db.DB, bundle *i18n.B
 	}
 	subjectsSvc := subjects.NewService(subjectsdb.NewStore(d), specs, products, clk)
 	avatars := media.NewAvatars(mediadb.NewStore(d), clk)
+	com := buildCommerce(cfg, d, bundle, live, clk, log)
 	accounts := auth.New(authdb.New(d), acfg, auth.Deps{
-		OnErase: eraser(subjectsSvc, avatars),
+		OnErase: eraser(subjectsSvc, avatars, com.certificates),
 		Clock:   clk,
 		Texts:   bundle,
 		PhoneRegion: func(tenantID string) string {
@@ -85,18 +88,23 @@ func buildServices(cfg config.Config, environ []string, d *db.DB, bundle *i18n.B
 		subjects: subjectsSvc,
 		avatars:  avatars,
 		outbox:   outbox,
+		commerce: com,
 		worker:   notify.NewWorker(outbox, senders, clk, log, notifysetup.WorkerOptions(cfg.Notify.Worker)),
 	}, nil
 }
 
-// eraser deletes a customer's pets and avatar inside the account deletion's
-// transaction (auth.Deps.OnErase).
-func eraser(sub *subjects.Service, avatars *media.Avatars) func(ctx context.Context, userID string) error {
+// eraser deletes a customer's pets and avatar and blanks the holder
+// contacts on their certificates, inside the account deletion's
+// transaction (auth.Deps.OnErase; 152-FZ).
+func eraser(sub *subjects.Service, avatars *media.Avatars, certs *certificates.Service) func(ctx context.Context, userID string) error {
 	return func(ctx context.Context, userID string) error {
 		if _, err := sub.DeleteAllOf(ctx, userID); err != nil {
 			return err
 		}
-		return avatars.DeleteAllOf(ctx, userID)
+		if err := avatars.DeleteAllOf(ctx, userID); err != nil {
+			return err
+		}
+		return certs.EraseHolder(ctx, userID)
 	}
 }
 
