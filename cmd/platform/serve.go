@@ -139,8 +139,9 @@ func serve(ctx context.Context, args, environ []string, stdout, stderr io.Writer
 		Config: cfg, Log: log, Clock: clk, Version: versionString(), DB: d,
 		Directory: live, Offers: tenantsdb.NewStore(d), Products: productsAdapter{plugins},
 		I18n: bundle, Registerer: reg, Gatherer: reg,
-		Accounts: svc.accounts, Subjects: svc.subjects, Avatars: svc.avatars, CSRFKey: svc.keys.CSRF, RBAC: enforcer,
-		DevOutbox: devOutbox(cfg, svc),
+		Accounts: svc.accounts, Subjects: svc.subjects, Avatars: svc.avatars, CSRFKey: svc.keys.CSRF, RBAC: enforcer, Access: enforcer,
+		Certificates: svc.commerce.certificates,
+		DevOutbox:    devOutbox(cfg, svc),
 	})
 	if err != nil {
 		return err

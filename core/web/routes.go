@@ -56,6 +56,12 @@ func (s *Server) routes() {
 	s.handle(api, fiber.MethodGet, "/me/subjects/:id", requireUser, s.getSubject)
 	s.handle(api, fiber.MethodPatch, "/me/subjects/:id", requireUser, s.updateSubject)
 	s.handle(api, fiber.MethodDelete, "/me/subjects/:id", requireUser, s.deleteSubject)
+	if s.Certificates != nil {
+		s.handle(api, fiber.MethodGet, "/me/certificates", requireUser, s.myCertificates)
+		s.handle(api, fiber.MethodPost, "/certificates/activate", requireUser, s.activateCertificate)
+		// offer 5.3.4: the call centre identifies a caller by certificate.
+		s.handle(api, fiber.MethodGet, "/support/certificates/:number", s.requirePermission("customers", "read"), s.supportCertificate)
+	}
 	if s.DevOutbox != nil {
 		s.handle(api, fiber.MethodGet, "/dev/outbox", s.devOutbox)
 		s.handle(app, fiber.MethodGet, "/dev/outbox", s.devOutboxPage)

@@ -60,7 +60,10 @@ type Deps struct {
 	Subjects  Subjects
 	Avatars   Avatars
 	RBAC      Roles
-	DevOutbox DevOutbox // dev only; nil in prod, and its routes do not exist
+	Access    Access
+	// Certificates is nil until checkout is wired (cmd/platform).
+	Certificates Certificates
+	DevOutbox    DevOutbox // dev only; nil in prod, and its routes do not exist
 	// CSRFKey signs the per-session CSRF tokens (from the environment).
 	CSRFKey    []byte
 	Registerer prometheus.Registerer

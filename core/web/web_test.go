@@ -21,6 +21,8 @@ import (
 	"github.com/consult/platform/configs"
 	"github.com/consult/platform/core/auth"
 	"github.com/consult/platform/core/auth/authdb"
+	"github.com/consult/platform/core/certificates"
+	"github.com/consult/platform/core/certificates/certificatesdb"
 	"github.com/consult/platform/core/media"
 	"github.com/consult/platform/core/media/mediadb"
 	"github.com/consult/platform/core/notify"
@@ -31,6 +33,8 @@ import (
 	"github.com/consult/platform/core/platform/db"
 	"github.com/consult/platform/core/platform/dbtest"
 	"github.com/consult/platform/core/platform/i18n"
+	"github.com/consult/platform/core/platform/rbac"
+	"github.com/consult/platform/core/platform/rbac/rbacdb"
 	"github.com/consult/platform/core/subjects"
 	"github.com/consult/platform/core/subjects/subjectsdb"
 	"github.com/consult/platform/core/web"
@@ -52,6 +56,8 @@ type pingFunc func(context.Context) error
 func (p pingFunc) Ping(ctx context.Context) error { return p(ctx) }
 
 type env struct {
+	certs    *certificates.Service
+	enforcer *rbac.Enforcer
 	srv      *web.Server
 	db       *db.DB
 	products *fakeProducts
@@ -127,10 +133,18 @@ func newEnvWith(t testing.TB, adjust func(*web.Deps)) *env {
 		t.Fatal(err)
 	}
 	e.worker = notify.NewWorker(e.outbox, senders, e.clock, log, notifysetup.WorkerOptions(cfg.Notify.Worker))
+	e.certs = certificates.New(certificatesdb.New(d), certificates.DefaultConfig(),
+		certificates.Deps{Clock: e.clock, Texts: bundle})
+	e.enforcer, err = rbac.New(context.Background(), rbacdb.New(d), rbac.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.enforcer.Close)
 	reg2 := prometheus.NewRegistry()
 	deps := web.Deps{
 		Accounts: accounts, Subjects: subjectsSvc, Avatars: avatars,
 		DevOutbox: e.outbox, CSRFKey: bytes.Repeat([]byte{2}, 32),
+		Certificates: e.certs, Access: e.enforcer, RBAC: e.enforcer,
 		Config: cfg, Log: log,
 		Clock: e.clock, Version: "test",
 		DB: pingFunc(func(ctx context.Context) error {
