@@ -135,14 +135,23 @@ func serve(ctx context.Context, args, environ []string, stdout, stderr io.Writer
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := web.New(web.Deps{
+	deps := web.Deps{
 		Config: cfg, Log: log, Clock: clk, Version: versionString(), DB: d,
 		Directory: live, Offers: tenantsdb.NewStore(d), Products: productsAdapter{plugins},
 		I18n: bundle, Registerer: reg, Gatherer: reg,
 		Accounts: svc.accounts, Subjects: svc.subjects, Avatars: svc.avatars, CSRFKey: svc.keys.CSRF, RBAC: enforcer, Access: enforcer,
 		Certificates: svc.commerce.certificates,
 		DevOutbox:    devOutbox(cfg, svc),
-	})
+	}
+	// Only real values go into the interfaces: a nil *Service inside an
+	// interface would look wired.
+	if svc.commerce.orders != nil {
+		deps.Orders = svc.commerce.orders
+	}
+	if svc.commerce.sandbox != nil {
+		deps.Sandbox = svc.commerce.sandbox
+	}
+	srv, err := web.New(deps)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,15 @@ func (s *Server) routes() {
 		// offer 5.3.4: the call centre identifies a caller by certificate.
 		s.handle(api, fiber.MethodGet, "/support/certificates/:number", s.requirePermission("customers", "read"), s.supportCertificate)
 	}
+	if s.Orders != nil {
+		s.handle(api, fiber.MethodPost, "/orders/quote", s.quoteOrder)
+		s.handle(api, fiber.MethodPost, "/orders", s.placeOrder)
+		s.handle(api, fiber.MethodGet, "/orders/:id", s.getOrder)
+	}
+	if s.Sandbox != nil {
+		s.handle(app, fiber.MethodGet, "/sandbox/pay/:id", s.sandboxPage)
+		s.handle(app, fiber.MethodPost, "/sandbox/pay/:id", s.sandboxSubmit)
+	}
 	if s.DevOutbox != nil {
 		s.handle(api, fiber.MethodGet, "/dev/outbox", s.devOutbox)
 		s.handle(app, fiber.MethodGet, "/dev/outbox", s.devOutboxPage)

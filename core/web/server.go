@@ -63,7 +63,11 @@ type Deps struct {
 	Access    Access
 	// Certificates is nil until checkout is wired (cmd/platform).
 	Certificates Certificates
-	DevOutbox    DevOutbox // dev only; nil in prod, and its routes do not exist
+	// Orders is nil when no payment provider is configured (prod until
+	// YooKassa exists); Sandbox only in dev.
+	Orders    Orders
+	Sandbox   SandboxBank
+	DevOutbox DevOutbox // dev only; nil in prod, and its routes do not exist
 	// CSRFKey signs the per-session CSRF tokens (from the environment).
 	CSRFKey    []byte
 	Registerer prometheus.Registerer
