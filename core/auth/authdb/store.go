@@ -22,7 +22,6 @@ import (
 	"github.com/consult/platform/core/notify"
 	"github.com/consult/platform/core/notify/notifydb"
 	"github.com/consult/platform/core/platform/db"
-	"github.com/consult/platform/core/platform/tenancy"
 )
 
 // Store implements auth.Store.
@@ -35,24 +34,6 @@ var _ auth.Store = (*Store)(nil)
 // New returns a store over d.
 func New(d *db.DB) *Store { return &Store{db: d} }
 
-// write runs fn as a write of the tenant in ctx.
-func (s *Store) write(ctx context.Context, fn func(ctx context.Context, q bun.IDB, tenantID string) error) error {
-	tenantID, err := tenancy.From(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.Tenant(ctx, func(ctx context.Context, q bun.IDB) error { return fn(ctx, q, tenantID) })
-}
-
-// read runs fn as a read of the tenant in ctx.
-func (s *Store) read(ctx context.Context, fn func(ctx context.Context, q bun.IDB, tenantID string) error) error {
-	tenantID, err := tenancy.From(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.TenantRead(ctx, func(ctx context.Context, q bun.IDB) error { return fn(ctx, q, tenantID) })
-}
-
 // affected returns the rows a statement changed.
 func affected(res sql.Result, err error) (int, error) {
 	if err != nil {
@@ -64,7 +45,7 @@ func affected(res sql.Result, err error) (int, error) {
 
 // InTx implements auth.Store.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.write(ctx, func(ctx context.Context, _ bun.IDB, _ string) error { return fn(ctx) })
+	return s.db.WithTenant(ctx, func(ctx context.Context, _ bun.IDB, _ string) error { return fn(ctx) })
 }
 
 // taken maps a unique violation on users to the conflict it means. The
@@ -86,7 +67,7 @@ func taken(err error) error {
 
 // CreateUser implements auth.Store.
 func (s *Store) CreateUser(ctx context.Context, a auth.Account) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		a.TenantID = tenantID
 		row, err := toUserRow(a, a.CreatedAt)
 		if err != nil {
@@ -102,7 +83,7 @@ func (s *Store) CreateUser(ctx context.Context, a auth.Account) error {
 // user finds one live account by column = value.
 func (s *Store) user(ctx context.Context, column, value string) (auth.Account, error) {
 	var row userRow
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewSelect().Model(&row).
 			Where("tenant_id = ?", tenantID).Where("? = ?", bun.Ident(column), value).Where("erased_at IS NULL").
 			Scan(ctx)
@@ -133,7 +114,7 @@ func (s *Store) UserByEmail(ctx context.Context, emailKey string) (auth.Account,
 
 // UpdateProfile implements auth.Store.
 func (s *Store) UpdateProfile(ctx context.Context, a auth.Account, now time.Time) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		a.TenantID = tenantID
 		row, err := toUserRow(a, now)
 		if err != nil {
@@ -156,7 +137,7 @@ func (s *Store) UpdateProfile(ctx context.Context, a auth.Account, now time.Time
 // updateUser runs one UPDATE of a live account and maps "no row" to
 // auth.ErrNotFound.
 func (s *Store) updateUser(ctx context.Context, what, userID string, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		n, err := affected(set(q.NewUpdate().Model((*userRow)(nil))).
 			Where("tenant_id = ? AND id = ? AND erased_at IS NULL", tenantID, userID).
 			Exec(ctx))
@@ -200,7 +181,7 @@ func (s *Store) EraseUser(ctx context.Context, userID string, now time.Time) err
 // databases.
 func (s *Store) ReserveLoginAttempt(ctx context.Context, userID string, windowStart, now time.Time, max int) (bool, error) {
 	var ok bool
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		ws := windowStart.UTC()
 		n, err := affected(q.NewUpdate().Model((*userRow)(nil)).
 			Set("failed_logins = CASE WHEN failed_since IS NULL OR failed_since <= ? THEN 1 ELSE failed_logins + 1 END", ws).
@@ -229,7 +210,7 @@ func (s *Store) ClearLoginFailures(ctx context.Context, userID string) error {
 // the write transaction (BEGIN IMMEDIATE) already excludes every other
 // writer, so there is nothing more to take.
 func (s *Store) LockDestination(ctx context.Context, destination string) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		if s.db.Dialect != db.Postgres {
 			return nil
 		}
@@ -257,7 +238,7 @@ func (w window) oldest() time.Time {
 // CodeStats implements auth.Store.
 func (s *Store) CodeStats(ctx context.Context, destination, ip string, hourAgo, dayAgo time.Time) (auth.CodeStats, error) {
 	var st auth.CodeStats
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		var last []time.Time
 		if err := q.NewSelect().Model((*codeRow)(nil)).Column("created_at").
 			Where("tenant_id = ? AND destination = ?", tenantID, destination).
@@ -294,7 +275,7 @@ func (s *Store) CodeStats(ctx context.Context, destination, ip string, hourAgo, 
 
 // CreateCode implements auth.Store.
 func (s *Store) CreateCode(ctx context.Context, c auth.Code) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		c.TenantID = tenantID
 		row := toCodeRow(c)
 		if _, err := q.NewInsert().Model(&row).Exec(ctx); err != nil {
@@ -307,7 +288,7 @@ func (s *Store) CreateCode(ctx context.Context, c auth.Code) error {
 // LatestCode implements auth.Store.
 func (s *Store) LatestCode(ctx context.Context, purpose auth.Purpose, destination string) (auth.Code, error) {
 	var row codeRow
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewSelect().Model(&row).
 			Where("tenant_id = ? AND destination = ? AND purpose = ?", tenantID, destination, string(purpose)).
 			OrderExpr("created_at DESC, id DESC").Limit(1).Scan(ctx)
@@ -327,7 +308,7 @@ func (s *Store) LatestCode(ctx context.Context, purpose auth.Purpose, destinatio
 // reports max.
 func (s *Store) CountWrongGuess(ctx context.Context, codeID string, now time.Time, max int) (int, error) {
 	var attempts int
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewRaw(`UPDATE auth_codes SET attempts = attempts + 1
 			WHERE tenant_id = ? AND id = ? AND used_at IS NULL AND attempts < ? AND expires_at > ?
 			RETURNING attempts`, tenantID, codeID, max, now.UTC()).Scan(ctx, &attempts)
@@ -345,7 +326,7 @@ func (s *Store) CountWrongGuess(ctx context.Context, codeID string, now time.Tim
 // SECURITY.md 3: of any number of concurrent calls, one changes the row.
 func (s *Store) ConsumeCode(ctx context.Context, codeID string, now time.Time, max int) (bool, error) {
 	var n int
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		var err error
 		n, err = affected(q.NewUpdate().Model((*codeRow)(nil)).Set("used_at = ?", now.UTC()).
 			Where("tenant_id = ? AND id = ? AND used_at IS NULL AND attempts < ? AND expires_at > ?",
@@ -361,7 +342,7 @@ func (s *Store) ConsumeCode(ctx context.Context, codeID string, now time.Time, m
 
 // DeleteCodes implements auth.Store.
 func (s *Store) DeleteCodes(ctx context.Context, destination string) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		_, err := q.NewDelete().Model((*codeRow)(nil)).
 			Where("tenant_id = ? AND destination = ?", tenantID, destination).Exec(ctx)
 		if err != nil {
@@ -373,7 +354,7 @@ func (s *Store) DeleteCodes(ctx context.Context, destination string) error {
 
 // CreateReset implements auth.Store.
 func (s *Store) CreateReset(ctx context.Context, r auth.Reset) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		row := resetRow{TenantID: tenantID, ID: r.ID, UserID: r.UserID, TokenHash: r.TokenHash, IP: r.IP,
 			CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}
 		if _, err := q.NewInsert().Model(&row).Exec(ctx); err != nil {
@@ -387,7 +368,7 @@ func (s *Store) CreateReset(ctx context.Context, r auth.Reset) error {
 func (s *Store) ResetStats(ctx context.Context, userID string, hourAgo time.Time) (int, time.Time, error) {
 	var w window
 	var last []time.Time
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		if err := q.NewSelect().Model((*resetRow)(nil)).ColumnExpr("count(*) AS n, min(created_at) AS oldest").
 			Where("tenant_id = ? AND user_id = ? AND created_at > ?", tenantID, userID, hourAgo.UTC()).
 			Scan(ctx, &w); err != nil {
@@ -409,7 +390,7 @@ func (s *Store) ResetStats(ctx context.Context, userID string, hourAgo time.Time
 // ResetUser implements auth.Store.
 func (s *Store) ResetUser(ctx context.Context, tokenHash string, now time.Time) (string, error) {
 	var userID string
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewSelect().Model((*resetRow)(nil)).Column("user_id").
 			Where("tenant_id = ? AND token_hash = ? AND used_at IS NULL AND expires_at > ?", tenantID, tokenHash, now.UTC()).
 			Scan(ctx, &userID)
@@ -427,7 +408,7 @@ func (s *Store) ResetUser(ctx context.Context, tokenHash string, now time.Time) 
 // once however many requests race with it (SECURITY.md 7).
 func (s *Store) ConsumeReset(ctx context.Context, tokenHash string, now time.Time) (string, error) {
 	var userID string
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewRaw(`UPDATE auth_password_resets SET used_at = ?
 			WHERE tenant_id = ? AND token_hash = ? AND used_at IS NULL AND expires_at > ?
 			RETURNING user_id`, now.UTC(), tenantID, tokenHash, now.UTC()).Scan(ctx, &userID)
@@ -443,7 +424,7 @@ func (s *Store) ConsumeReset(ctx context.Context, tokenHash string, now time.Tim
 
 // DeleteResets implements auth.Store.
 func (s *Store) DeleteResets(ctx context.Context, userID string) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		_, err := q.NewDelete().Model((*resetRow)(nil)).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("authdb: delete resets: %w", err)
@@ -454,7 +435,7 @@ func (s *Store) DeleteResets(ctx context.Context, userID string) error {
 
 // CreateSession implements auth.Store.
 func (s *Store) CreateSession(ctx context.Context, se auth.Session, tokenHash string) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		row := sessionRow{TenantID: tenantID, ID: se.ID, UserID: se.UserID, TokenHash: tokenHash,
 			CreatedAt: se.CreatedAt.UTC(), LastSeenAt: se.LastSeenAt.UTC(), ExpiresAt: se.ExpiresAt.UTC(),
 			IP: se.IP, UserAgent: se.UserAgent}
@@ -471,7 +452,7 @@ func (s *Store) SessionByToken(ctx context.Context, tokenHash string) (auth.Sess
 		se sessionRow
 		u  userRow
 	)
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		if err := q.NewSelect().Model(&se).Where("tenant_id = ? AND token_hash = ?", tenantID, tokenHash).Scan(ctx); err != nil {
 			return err
 		}
@@ -493,7 +474,7 @@ func (s *Store) SessionByToken(ctx context.Context, tokenHash string) (auth.Sess
 // TouchSession implements auth.Store; the guard keeps concurrent requests
 // from writing the same minute twice.
 func (s *Store) TouchSession(ctx context.Context, sessionID string, now, staleBefore time.Time) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		_, err := q.NewUpdate().Model((*sessionRow)(nil)).Set("last_seen_at = ?", now.UTC()).
 			Where("tenant_id = ? AND id = ? AND last_seen_at < ?", tenantID, sessionID, staleBefore.UTC()).
 			Exec(ctx)
@@ -507,7 +488,7 @@ func (s *Store) TouchSession(ctx context.Context, sessionID string, now, staleBe
 // Sessions implements auth.Store.
 func (s *Store) Sessions(ctx context.Context, userID string) ([]auth.Session, error) {
 	var rows []sessionRow
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewSelect().Model(&rows).Where("tenant_id = ? AND user_id = ?", tenantID, userID).
 			OrderExpr("created_at DESC, id DESC").Scan(ctx)
 	})
@@ -524,7 +505,7 @@ func (s *Store) Sessions(ctx context.Context, userID string) ([]auth.Session, er
 // DeleteSession implements auth.Store.
 func (s *Store) DeleteSession(ctx context.Context, userID, sessionID string) (bool, error) {
 	var n int
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		var err error
 		n, err = affected(q.NewDelete().Model((*sessionRow)(nil)).
 			Where("tenant_id = ? AND user_id = ? AND id = ?", tenantID, userID, sessionID).Exec(ctx))
@@ -539,7 +520,7 @@ func (s *Store) DeleteSession(ctx context.Context, userID, sessionID string) (bo
 // DeleteSessions implements auth.Store.
 func (s *Store) DeleteSessions(ctx context.Context, userID, exceptID string) (int, error) {
 	var n int
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		var err error
 		n, err = affected(q.NewDelete().Model((*sessionRow)(nil)).
 			Where("tenant_id = ? AND user_id = ? AND id <> ?", tenantID, userID, exceptID).Exec(ctx))
@@ -553,7 +534,7 @@ func (s *Store) DeleteSessions(ctx context.Context, userID, exceptID string) (in
 
 // DeleteStaleSessions implements auth.Store.
 func (s *Store) DeleteStaleSessions(ctx context.Context, userID string, idleBefore, now time.Time) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		_, err := q.NewDelete().Model((*sessionRow)(nil)).
 			Where("tenant_id = ? AND user_id = ?", tenantID, userID).
 			Where("(expires_at <= ? OR last_seen_at <= ?)", now.UTC(), idleBefore.UTC()).Exec(ctx)
@@ -567,7 +548,7 @@ func (s *Store) DeleteStaleSessions(ctx context.Context, userID string, idleBefo
 // Enqueue implements auth.Store through the outbox's own writer, on the
 // current transaction.
 func (s *Store) Enqueue(ctx context.Context, now time.Time, msgs ...notify.Message) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		for _, m := range msgs {
 			if m.TenantID != tenantID {
 				return errors.New("authdb: message for another tenant")
@@ -580,7 +561,7 @@ func (s *Store) Enqueue(ctx context.Context, now time.Time, msgs ...notify.Messa
 // Purge implements auth.Store.
 func (s *Store) Purge(ctx context.Context, dayAgo, idleBefore, now time.Time) (int, error) {
 	total := 0
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		steps := []*bun.DeleteQuery{
 			q.NewDelete().Model((*codeRow)(nil)).
 				Where("tenant_id = ? AND channel IN (?) AND created_at < ?", tenantID, bun.List([]string{string(notify.SMS), string(notify.Email)}), dayAgo.UTC()),

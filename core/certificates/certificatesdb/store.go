@@ -26,7 +26,6 @@ import (
 	"github.com/consult/platform/core/notify/notifydb"
 	"github.com/consult/platform/core/platform/db"
 	"github.com/consult/platform/core/platform/errs"
-	"github.com/consult/platform/core/platform/tenancy"
 )
 
 // Store implements certificates.Store.
@@ -39,24 +38,6 @@ var _ certificates.Store = (*Store)(nil)
 
 // New returns a store over d.
 func New(d *db.DB) *Store { return &Store{db: d} }
-
-// write runs fn as a write of the tenant in ctx.
-func (s *Store) write(ctx context.Context, fn func(ctx context.Context, q bun.IDB, tenantID string) error) error {
-	tenantID, err := tenancy.From(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.Tenant(ctx, func(ctx context.Context, q bun.IDB) error { return fn(ctx, q, tenantID) })
-}
-
-// read runs fn as a read of the tenant in ctx.
-func (s *Store) read(ctx context.Context, fn func(ctx context.Context, q bun.IDB, tenantID string) error) error {
-	tenantID, err := tenancy.From(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.TenantRead(ctx, func(ctx context.Context, q bun.IDB) error { return fn(ctx, q, tenantID) })
-}
 
 // affected returns the rows a statement changed.
 func affected(res sql.Result, err error) (int, error) {
@@ -100,7 +81,7 @@ func (s *Store) lock(ctx context.Context, q bun.IDB, tenantID, id, mode string) 
 
 // InTx implements certificates.Store.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.write(ctx, func(ctx context.Context, _ bun.IDB, _ string) error { return fn(ctx) })
+	return s.db.WithTenant(ctx, func(ctx context.Context, _ bun.IDB, _ string) error { return fn(ctx) })
 }
 
 // CreateCertificate implements certificates.Store: the insert yields to an
@@ -108,7 +89,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 // issues of one order wait for the first and then see it.
 func (s *Store) CreateCertificate(ctx context.Context, c certificates.Certificate, digest string) (bool, error) {
 	var created bool
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		c.TenantID = tenantID
 		// The package must be the tenant's (retired ones too: an order
 		// paid after its package left the catalogue still gets it). The
@@ -177,7 +158,7 @@ func isForeignKeyViolation(err error) bool {
 func (s *Store) certificate(ctx context.Context, column, value string, extra ...string) (certificates.Certificate, certificateRow, error) {
 	var row certificateRow
 	var c certificates.Certificate
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		sel := q.NewSelect().Model(&row).Where("tenant_id = ?", tenantID).Where("? = ?", bun.Ident(column), value)
 		for i := 0; i+1 < len(extra); i += 2 {
 			sel = sel.Where("? = ?", bun.Ident(extra[i]), extra[i+1])
@@ -252,7 +233,7 @@ func (s *Store) Certificate(ctx context.Context, id string) (certificates.Certif
 // HolderCertificates implements certificates.Store.
 func (s *Store) HolderCertificates(ctx context.Context, userID string) ([]certificates.Certificate, error) {
 	var out []certificates.Certificate
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		var rows []certificateRow
 		if err := q.NewSelect().Model(&rows).Where("tenant_id = ? AND holder_user_id = ?", tenantID, userID).
 			Order("issued_at", "id").Scan(ctx); err != nil {
@@ -272,7 +253,7 @@ func (s *Store) HolderCertificates(ctx context.Context, userID string) ([]certif
 // changed the row.
 func (s *Store) update(ctx context.Context, what, id string, set func(q bun.IDB, tenantID string, u *bun.UpdateQuery) (*bun.UpdateQuery, error)) (bool, error) {
 	var ok bool
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		u, err := set(q, tenantID, q.NewUpdate().Model((*certificateRow)(nil)).Where("tenant_id = ? AND id = ?", tenantID, id))
 		if err != nil {
 			return err
@@ -322,7 +303,7 @@ func (s *Store) MarkActivated(ctx context.Context, id string, now time.Time) (bo
 
 // EraseHolder implements certificates.Store.
 func (s *Store) EraseHolder(ctx context.Context, userID string) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		_, err := q.NewUpdate().Model((*certificateRow)(nil)).
 			Set("holder_phone = '', holder_email = '', holder_name = ''").
 			Where("tenant_id = ? AND holder_user_id = ?", tenantID, userID).Exec(ctx)
@@ -340,7 +321,7 @@ func (s *Store) EraseHolder(ctx context.Context, userID string) error {
 // committed, so exactly one wins.
 func (s *Store) ReserveUnit(ctx context.Context, r certificates.Reservation, now time.Time) (bool, error) {
 	var ok bool
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		now := now.UTC()
 		if err := s.lock(ctx, q, tenantID, r.CertificateID, "SHARE"); err != nil {
 			return err
@@ -373,7 +354,7 @@ func (s *Store) ReserveUnit(ctx context.Context, r certificates.Reservation, now
 // Reservation implements certificates.Store.
 func (s *Store) Reservation(ctx context.Context, id string) (certificates.Reservation, error) {
 	var row reservationRow
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewSelect().Model(&row).Where("tenant_id = ? AND id = ?", tenantID, id).Scan(ctx)
 	})
 	if db.IsNoRows(err) {
@@ -394,7 +375,7 @@ func (s *Store) SettleReservation(ctx context.Context, id string, to certificate
 		return false, fmt.Errorf("certificatesdb: cannot settle a reservation as %q", to)
 	}
 	var ok bool
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		n, err := affected(q.NewUpdate().Model((*reservationRow)(nil)).
 			Set("state = ?", string(to)).Set("settled_at = ?", now.UTC()).
 			Where("tenant_id = ? AND id = ? AND state = ?", tenantID, id, string(certificates.ReservationReserved)).
@@ -432,7 +413,7 @@ func (s *Store) AddEvents(ctx context.Context, events ...certificates.Event) err
 	if len(events) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		rows := make([]eventRow, len(events))
 		for i, e := range events {
 			rows[i] = toEventRow(tenantID, e)
@@ -447,7 +428,7 @@ func (s *Store) AddEvents(ctx context.Context, events ...certificates.Event) err
 // Events implements certificates.Store.
 func (s *Store) Events(ctx context.Context, certificateID string) ([]certificates.Event, error) {
 	var rows []eventRow
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewSelect().Model(&rows).Where("tenant_id = ? AND certificate_id = ?", tenantID, certificateID).
 			Order("created_at", "id").Scan(ctx)
 	})
@@ -470,7 +451,7 @@ func (s *Store) CountFailure(ctx context.Context, subject string, now time.Time,
 		ok    bool
 		since time.Time
 	)
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		now := now.UTC()
 		restart := now.Add(-window)
 		for range 3 {
@@ -509,7 +490,7 @@ func (s *Store) CountFailure(ctx context.Context, subject string, now time.Time,
 // zero is deleted, so only accounts and addresses that failed recently
 // keep a row (an address is personal data: keep no more than needed).
 func (s *Store) ForgiveFailure(ctx context.Context, subject string) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		if _, err := q.NewUpdate().Model((*limitRow)(nil)).Set("failures = failures - 1").
 			Where("tenant_id = ? AND subject = ? AND failures > 0", tenantID, subject).Exec(ctx); err != nil {
 			return fmt.Errorf("certificatesdb: forgive failure: %w", err)
@@ -525,7 +506,7 @@ func (s *Store) ForgiveFailure(ctx context.Context, subject string) error {
 // PurgeFailures implements certificates.Store.
 func (s *Store) PurgeFailures(ctx context.Context, endedBy time.Time) (int, error) {
 	var n int
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		var err error
 		n, err = affected(q.NewDelete().Model((*limitRow)(nil)).
 			Where("tenant_id = ? AND window_start <= ?", tenantID, endedBy.UTC()).Exec(ctx))
@@ -540,7 +521,7 @@ func (s *Store) PurgeFailures(ctx context.Context, endedBy time.Time) (int, erro
 // Enqueue implements certificates.Store through the outbox's own writer,
 // on the current transaction.
 func (s *Store) Enqueue(ctx context.Context, now time.Time, msgs ...notify.Message) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		for _, m := range msgs {
 			if m.TenantID != tenantID {
 				return errors.New("certificatesdb: message for another tenant")

@@ -23,7 +23,7 @@ func newEventID() (string, error) {
 
 // CreatePromo implements orders.Store.
 func (s *Store) CreatePromo(ctx context.Context, p orders.Promo) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		row, err := toPromoRow(tenantID, p)
 		if err != nil {
 			return err
@@ -41,9 +41,9 @@ func (s *Store) CreatePromo(ctx context.Context, p orders.Promo) error {
 // promo finds one promo by column = value, locking its row with lock.
 func (s *Store) promo(ctx context.Context, column, value string, lock bool) (orders.Promo, error) {
 	var row promoRow
-	scope := s.read
+	scope := s.db.WithTenantRead
 	if lock {
-		scope = s.write
+		scope = s.db.WithTenant
 	}
 	err := scope(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		sel := q.NewSelect().Model(&row).Where("tenant_id = ?", tenantID).Where("? = ?", bun.Ident(column), value)
@@ -79,7 +79,7 @@ func (s *Store) PromoByCode(ctx context.Context, key string, lock bool) (orders.
 // Promos implements orders.Store.
 func (s *Store) Promos(ctx context.Context) ([]orders.Promo, error) {
 	var rows []promoRow
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID).OrderExpr("created_at DESC, id DESC").Scan(ctx)
 	})
 	if err != nil {
@@ -98,7 +98,7 @@ func (s *Store) Promos(ctx context.Context) ([]orders.Promo, error) {
 
 // DisablePromo implements orders.Store.
 func (s *Store) DisablePromo(ctx context.Context, id string, at time.Time) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		if _, err := q.NewUpdate().Model((*promoRow)(nil)).Set("disabled_at = ?", at.UTC()).
 			Where("tenant_id = ? AND id = ? AND disabled_at IS NULL", tenantID, id).Exec(ctx); err != nil {
 			return fmt.Errorf("ordersdb: disable promo: %w", err)
@@ -117,7 +117,7 @@ func (s *Store) DisablePromo(ctx context.Context, id string, at time.Time) error
 // CustomerUses implements orders.Store.
 func (s *Store) CustomerUses(ctx context.Context, promoID, customer string) (int, error) {
 	var n int64
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) (err error) {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) (err error) {
 		n, err = q.NewSelect().Model((*usageRow)(nil)).
 			Where("tenant_id = ? AND promo_id = ? AND customer = ? AND released_at IS NULL", tenantID, promoID, customer).
 			Count(ctx)
@@ -135,7 +135,7 @@ func (s *Store) CustomerUses(ctx context.Context, promoID, customer string) (int
 // committed row).
 func (s *Store) UsePromo(ctx context.Context, u orders.PromoUse) (bool, error) {
 	var used bool
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		n, err := affected(q.NewUpdate().Model((*promoRow)(nil)).Set("used = used + 1").
 			Where("tenant_id = ? AND id = ? AND disabled_at IS NULL", tenantID, u.PromoID).
 			Where("(total_limit IS NULL OR used < total_limit)").
@@ -161,7 +161,7 @@ func (s *Store) UsePromo(ctx context.Context, u orders.PromoUse) (bool, error) {
 // it uncounts the use.
 func (s *Store) ReleasePromo(ctx context.Context, orderID string, at time.Time) (bool, error) {
 	var released bool
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		var use usageRow
 		err := q.NewSelect().Model(&use).Where("tenant_id = ? AND order_id = ?", tenantID, orderID).Scan(ctx)
 		if db.IsNoRows(err) {

@@ -25,7 +25,6 @@ import (
 
 	"github.com/consult/platform/core/orders"
 	"github.com/consult/platform/core/platform/db"
-	"github.com/consult/platform/core/platform/tenancy"
 )
 
 // Store implements orders.Store.
@@ -38,24 +37,6 @@ var _ orders.Store = (*Store)(nil)
 // New returns a store over d.
 func New(d *db.DB) *Store { return &Store{db: d} }
 
-// write runs fn as a write of the tenant in ctx.
-func (s *Store) write(ctx context.Context, fn func(ctx context.Context, q bun.IDB, tenantID string) error) error {
-	tenantID, err := tenancy.From(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.Tenant(ctx, func(ctx context.Context, q bun.IDB) error { return fn(ctx, q, tenantID) })
-}
-
-// read runs fn as a read of the tenant in ctx.
-func (s *Store) read(ctx context.Context, fn func(ctx context.Context, q bun.IDB, tenantID string) error) error {
-	tenantID, err := tenancy.From(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.TenantRead(ctx, func(ctx context.Context, q bun.IDB) error { return fn(ctx, q, tenantID) })
-}
-
 // affected returns the rows a statement changed.
 func affected(res sql.Result, err error) (int64, error) {
 	if err != nil {
@@ -66,14 +47,14 @@ func affected(res sql.Result, err error) (int64, error) {
 
 // InTx implements orders.Store.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.write(ctx, func(ctx context.Context, _ bun.IDB, _ string) error { return fn(ctx) })
+	return s.db.WithTenant(ctx, func(ctx context.Context, _ bun.IDB, _ string) error { return fn(ctx) })
 }
 
 // CreateOrder implements orders.Store. A unique violation on the
 // idempotency key (PostgreSQL names the index orders_idempotency_key,
 // SQLite the column orders.idempotency_key) is the key's conflict.
 func (s *Store) CreateOrder(ctx context.Context, o orders.Order) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		row, err := toOrderRow(tenantID, o)
 		if err != nil {
 			return err
@@ -91,7 +72,7 @@ func (s *Store) CreateOrder(ctx context.Context, o orders.Order) error {
 // order finds one order by column = value.
 func (s *Store) order(ctx context.Context, column, value string) (orders.Order, error) {
 	var row orderRow
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewSelect().Model(&row).Where("tenant_id = ?", tenantID).Where("? = ?", bun.Ident(column), value).Scan(ctx)
 	})
 	if db.IsNoRows(err) {
@@ -116,7 +97,7 @@ func (s *Store) OrderByKey(ctx context.Context, key string) (orders.Order, error
 // NumberTaken implements orders.Store.
 func (s *Store) NumberTaken(ctx context.Context, number string) (bool, error) {
 	var taken bool
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) (err error) {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) (err error) {
 		taken, err = q.NewSelect().Model((*orderRow)(nil)).Where("tenant_id = ? AND number = ?", tenantID, number).Exists(ctx)
 		return err
 	})
@@ -130,7 +111,7 @@ func (s *Store) NumberTaken(ctx context.Context, number string) (bool, error) {
 // only when it changed the row.
 func (s *Store) Transition(ctx context.Context, t orders.Transition) (bool, error) {
 	var moved bool
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		at := t.At.UTC()
 		u := q.NewUpdate().Model((*orderRow)(nil)).
 			Set("status = ?", string(t.To)).Set("updated_at = ?", at).
@@ -166,7 +147,7 @@ func (s *Store) Transition(ctx context.Context, t orders.Transition) (bool, erro
 // SetPayment implements orders.Store.
 func (s *Store) SetPayment(ctx context.Context, orderID, paymentID, url string, at time.Time) (bool, error) {
 	var n int64
-	err := s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) (err error) {
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) (err error) {
 		n, err = affected(q.NewUpdate().Model((*orderRow)(nil)).
 			Set("provider_payment_id = ?, payment_url = ?, updated_at = ?", paymentID, url, at.UTC()).
 			Where("tenant_id = ? AND id = ? AND status = ?", tenantID, orderID, string(orders.StatusPendingPayment)).
@@ -182,7 +163,7 @@ func (s *Store) SetPayment(ctx context.Context, orderID, paymentID, url string, 
 
 // RecordEvent implements orders.Store.
 func (s *Store) RecordEvent(ctx context.Context, e orders.OrderEvent) error {
-	return s.write(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return insertEvent(ctx, q, tenantID, e)
 	})
 }
@@ -200,7 +181,7 @@ func insertEvent(ctx context.Context, q bun.IDB, tenantID string, e orders.Order
 // events recorded in the same microsecond in the order they were made.
 func (s *Store) Events(ctx context.Context, orderID string) ([]orders.OrderEvent, error) {
 	var rows []eventRow
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewSelect().Model(&rows).Where("tenant_id = ? AND order_id = ?", tenantID, orderID).
 			Order("at", "id").Scan(ctx)
 	})
@@ -217,7 +198,7 @@ func (s *Store) Events(ctx context.Context, orderID string) ([]orders.OrderEvent
 // StaleOrders implements orders.Store.
 func (s *Store) StaleOrders(ctx context.Context, status orders.Status, before time.Time, batch int) ([]orders.Order, error) {
 	var rows []orderRow
-	err := s.read(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		return q.NewSelect().Model(&rows).
 			Where("tenant_id = ? AND status = ? AND created_at < ?", tenantID, string(status), before.UTC()).
 			Order("created_at", "id").Limit(int64(batch)).Scan(ctx)

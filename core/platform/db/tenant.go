@@ -110,3 +110,22 @@ func (d *DB) tenantScope(ctx context.Context, readOnly bool, fn func(ctx context
 		return d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return run(ctx, tx) })
 	}
 }
+
+// WithTenant is Tenant that also hands fn the scope's tenant id, for
+// stores that put it in their WHERE clauses (the first wall) — so no store
+// reads the tenant from the context a second time.
+func (d *DB) WithTenant(ctx context.Context, fn func(ctx context.Context, q bun.IDB, tenantID string) error) error {
+	return d.tenantScope(ctx, false, func(ctx context.Context, q bun.IDB) error { return fn(ctx, q, scopeTenant(ctx)) })
+}
+
+// WithTenantRead is TenantRead that also hands fn the scope's tenant id.
+func (d *DB) WithTenantRead(ctx context.Context, fn func(ctx context.Context, q bun.IDB, tenantID string) error) error {
+	return d.tenantScope(ctx, true, func(ctx context.Context, q bun.IDB) error { return fn(ctx, q, scopeTenant(ctx)) })
+}
+
+// scopeTenant is the tenant of the scope ctx belongs to (set by
+// tenantScope before fn runs).
+func scopeTenant(ctx context.Context) string {
+	s, _ := ctx.Value(scopeKey{}).(*scope)
+	return s.tenantID
+}
