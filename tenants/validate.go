@@ -43,6 +43,14 @@ var (
 	deadlineFroms    = []string{"full_documents", "decision", "receipt"}
 )
 
+// SocialNetworks, DeliveryFormats and Weekdays return closed vocabularies
+// of the data for packages that check the same values where admins edit
+// them (core/catalog: a site's contacts, a service's formats), so the two
+// never disagree about what a page can show.
+func SocialNetworks() []string  { return slices.Clone(networks) }
+func DeliveryFormats() []string { return slices.Clone(formats) }
+func Weekdays() []string        { return slices.Clone(weekdays) }
+
 // validator checks decoded tenants; siteIDs and hosts span all tenants,
 // because a Host must lead to exactly one site whoever owns it.
 type validator struct {

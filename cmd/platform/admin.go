@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"time"
 
 	"github.com/consult/platform/configs"
 	"github.com/consult/platform/core/platform/clock"
 	"github.com/consult/platform/core/platform/config"
-	"github.com/consult/platform/core/platform/db"
 	"github.com/consult/platform/core/platform/errs"
 	"github.com/consult/platform/core/platform/i18n"
 	"github.com/consult/platform/core/platform/rbac"
@@ -21,14 +19,17 @@ import (
 	"github.com/consult/platform/plugins/sdk"
 	"github.com/consult/platform/products"
 	"github.com/consult/platform/tenants"
-	"github.com/consult/platform/tenants/tenantsdb"
 )
 
 // adminCmd runs `platform admin <command>`: operations for the people who
 // run the platform, such as creating the first vendor admin.
 func adminCmd(ctx context.Context, args, environ []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "create-api-key" {
+		return createAPIKeyCmd(ctx, args[1:], environ, stdout)
+	}
 	if len(args) == 0 || args[0] != "create-user" {
-		return usageError{"usage: platform admin create-user --tenant <id> --email <address> --name <name> --role <role> [--db <url>]"}
+		return usageError{"usage: platform admin create-user --tenant <id> --email <address> --name <name> --role <role> [--db <url>]\n" +
+			"       platform admin create-api-key --tenant <id> --name <name> [--quiet] [--db <url>]"}
 	}
 	f := newFlags("admin create-user", false)
 	tenant := f.fs.String("tenant", "", "tenant the user belongs to (vetpet, astars, jetmoney, …)")
@@ -44,25 +45,11 @@ func adminCmd(ctx context.Context, args, environ []string, stdout io.Writer) err
 		return usageError{"platform admin create-user: --tenant, --email, --name and a valid --role are required (roles: customer, specialist, support, tenant_admin, vendor_admin)"}
 	}
 
-	d, err := db.Open(ctx, cfg.DB)
+	d, live, err := openSynced(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if _, err := d.Migrate(ctx); err != nil {
-		return err
-	}
-	in, err := loadData(ctx, cfg.Data.Dir)
-	if err != nil {
-		return err
-	}
-	if _, err := tenantsdb.Sync(ctx, d, in, time.Now()); err != nil {
-		return err
-	}
-	live, err := tenantsdb.NewLive(ctx, d)
-	if err != nil {
-		return err
-	}
 	t, ok := live.Current().Tenant(*tenant)
 	if !ok {
 		return fmt.Errorf("admin: no tenant %q", *tenant)

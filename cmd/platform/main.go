@@ -58,6 +58,12 @@ commands:
             --check (validate the files only)
   admin     create-user --tenant <id> --email <e-mail> --name <name> --role <role>
             (roles: customer, specialist, support, tenant_admin, vendor_admin)
+            create-api-key --tenant <id> --name <name> [--quiet]
+            (a partner API key; its secret is printed once)
+  seed-demo write the demo catalogue (specialists, articles, FAQ) of each tenant
+            that has one (tenants/<id>/catalog.yaml) into an empty catalogue;
+            never overwrites content (serve does this by itself in dev)
+            --db, --dir, --tenant <id>
   plugin    serve a built-in product plugin (internal: started by serve)
   version   print the version
 
@@ -79,6 +85,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return syncCmd(ctx, args, environ, stdout)
 	case "admin":
 		return adminCmd(ctx, args, environ, stdout)
+	case "seed-demo":
+		return seedDemoCmd(ctx, args, environ, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "platform", versionString())
 		return nil

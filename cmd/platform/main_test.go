@@ -91,12 +91,13 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-func startServer(t *testing.T, dbURL string) *server {
+// startServer starts the binary in dev over dbURL; env adds variables.
+func startServer(t *testing.T, dbURL string, env ...string) *server {
 	t.Helper()
 	s := &server{addr: freeAddr(t), stdout: &lockedBuffer{}, done: make(chan error, 1)}
 	s.cmd = exec.Command(binary, "serve", "--addr", s.addr, "--db", dbURL)
 	s.cmd.Dir = t.TempDir()
-	s.cmd.Env = append(os.Environ(), "PLATFORM_ENV=dev", "PLATFORM_CLOCK=2026-01-15T14:00:00+03:00")
+	s.cmd.Env = append(append(os.Environ(), "PLATFORM_ENV=dev", "PLATFORM_CLOCK=2026-01-15T14:00:00+03:00"), env...)
 	s.cmd.Stdout = s.stdout
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {

@@ -113,6 +113,9 @@ func serve(ctx context.Context, args, environ []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
+	if cfg.Env == config.EnvDev {
+		seedAtStart(ctx, svc.catalog, dataFS(cfg.Data.Dir), in, log)
+	}
 	var background sync.WaitGroup
 	background.Add(2)
 	go func() { defer background.Done(); svc.worker.Run(bgCtx) }()
@@ -141,15 +144,21 @@ func serve(ctx context.Context, args, environ []string, stdout, stderr io.Writer
 		I18n: bundle, Registerer: reg, Gatherer: reg,
 		Accounts: svc.accounts, Subjects: svc.subjects, Avatars: svc.avatars, CSRFKey: svc.keys.CSRF, RBAC: enforcer, Access: enforcer,
 		Certificates: svc.commerce.certificates,
+		Catalog:      svc.catalog,
+		Partners:     svc.partners,
 		DevOutbox:    devOutbox(cfg, svc),
 	}
 	// Only real values go into the interfaces: a nil *Service inside an
 	// interface would look wired.
 	if svc.commerce.orders != nil {
 		deps.Orders = svc.commerce.orders
+		deps.Promos = svc.commerce.orders
 	}
 	if svc.commerce.sandbox != nil {
 		deps.Sandbox = svc.commerce.sandbox
+	}
+	if svc.commerce.yookassa != nil && svc.commerce.orders != nil {
+		deps.YooKassa = svc.commerce.orders
 	}
 	srv, err := web.New(deps)
 	if err != nil {
@@ -220,7 +229,10 @@ func housekeeping(ctx context.Context, svc *services, live *tenantsdb.Live, log 
 				chores = append(chores, struct {
 					name string
 					run  func(context.Context) (int, error)
-				}{"stale orders", svc.commerce.orders.ExpireStale})
+				}{"stale orders", svc.commerce.orders.ExpireStale}, struct {
+					name string
+					run  func(context.Context) (int, error)
+				}{"promo guess counters", svc.commerce.orders.PurgeGuesses})
 			}
 			for _, c := range chores {
 				if n, err := c.run(tctx); err != nil && ctx.Err() == nil {

@@ -8,12 +8,14 @@ import (
 
 	"github.com/consult/platform/core/auth"
 	"github.com/consult/platform/core/auth/authdb"
+	"github.com/consult/platform/core/catalog"
 	"github.com/consult/platform/core/certificates"
 	"github.com/consult/platform/core/media"
 	"github.com/consult/platform/core/media/mediadb"
 	"github.com/consult/platform/core/notify"
 	"github.com/consult/platform/core/notify/notifydb"
 	"github.com/consult/platform/core/notify/notifysetup"
+	"github.com/consult/platform/core/partners"
 	"github.com/consult/platform/core/platform/clock"
 	"github.com/consult/platform/core/platform/config"
 	"github.com/consult/platform/core/platform/db"
@@ -33,6 +35,8 @@ type services struct {
 	outbox   *notifydb.Store
 	worker   *notify.Worker
 	commerce *commerce
+	catalog  *catalog.Service
+	partners *partners.Service
 }
 
 // specSource gives the cached spec of a product (the plugin host, or the
@@ -60,9 +64,13 @@ func buildServices(cfg config.Config, environ []string, d *db.DB, bundle *i18n.B
 	}
 	subjectsSvc := subjects.NewService(subjectsdb.NewStore(d), specs, products, clk)
 	avatars := media.NewAvatars(mediadb.NewStore(d), clk)
-	com := buildCommerce(cfg, d, bundle, live, clk, log)
+	catalogSvc := newCatalog(d, clk)
+	com, err := buildCommerce(cfg, d, bundle, live, clk, log)
+	if err != nil {
+		return nil, err
+	}
 	accounts := auth.New(authdb.New(d), acfg, auth.Deps{
-		OnErase: eraser(subjectsSvc, avatars, com.certificates),
+		OnErase: eraser(subjectsSvc, avatars, com.certificates, catalogSvc),
 		Clock:   clk,
 		Texts:   bundle,
 		PhoneRegion: func(tenantID string) string {
@@ -89,19 +97,24 @@ func buildServices(cfg config.Config, environ []string, d *db.DB, bundle *i18n.B
 		avatars:  avatars,
 		outbox:   outbox,
 		commerce: com,
+		catalog:  catalogSvc,
+		partners: buildPartners(d, com.certificates, clk, log),
 		worker:   notify.NewWorker(outbox, senders, clk, log, notifysetup.WorkerOptions(cfg.Notify.Worker)),
 	}, nil
 }
 
-// eraser deletes a customer's pets and avatar and blanks the holder
-// contacts on their certificates, inside the account deletion's
+// eraser deletes a customer's pets, avatar and reviews and blanks the
+// holder contacts on their certificates, inside the account deletion's
 // transaction (auth.Deps.OnErase; 152-FZ).
-func eraser(sub *subjects.Service, avatars *media.Avatars, certs *certificates.Service) func(ctx context.Context, userID string) error {
+func eraser(sub *subjects.Service, avatars *media.Avatars, certs *certificates.Service, cat *catalog.Service) func(ctx context.Context, userID string) error {
 	return func(ctx context.Context, userID string) error {
 		if _, err := sub.DeleteAllOf(ctx, userID); err != nil {
 			return err
 		}
 		if err := avatars.DeleteAllOf(ctx, userID); err != nil {
+			return err
+		}
+		if _, err := cat.EraseAuthor(ctx, userID); err != nil {
 			return err
 		}
 		return certs.EraseHolder(ctx, userID)

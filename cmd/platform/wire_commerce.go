@@ -12,6 +12,7 @@ import (
 	"github.com/consult/platform/core/orders"
 	"github.com/consult/platform/core/orders/ordersdb"
 	"github.com/consult/platform/core/orders/sandbox"
+	"github.com/consult/platform/core/orders/yookassa"
 	"github.com/consult/platform/core/platform/clock"
 	"github.com/consult/platform/core/platform/config"
 	"github.com/consult/platform/core/platform/db"
@@ -21,17 +22,17 @@ import (
 	"github.com/consult/platform/tenants/tenantsdb"
 )
 
-// commerce is checkout and certificates (issue 4). The HTTP side is not
-// built yet; this wiring is what it will stand on, tested end to end in
+// commerce is checkout and certificates (issue 4), tested end to end in
 // wire_test.go: a paid order issues its certificate in the payment's
 // transaction.
 type commerce struct {
 	certificates *certificates.Service
 	orders       *orders.Service // nil when no payment provider is configured
 	sandbox      *sandbox.Provider
+	yookassa     *yookassa.Provider // nil when no tenant has a YooKassa shop
 }
 
-func buildCommerce(cfg config.Config, d *db.DB, bundle *i18n.Bundle, live *tenantsdb.Live, clk clock.Clock, log *slog.Logger) *commerce {
+func buildCommerce(cfg config.Config, d *db.DB, bundle *i18n.Bundle, live *tenantsdb.Live, clk clock.Clock, log *slog.Logger) (*commerce, error) {
 	tenant := func(id string) tenants.Tenant { t, _ := live.Current().Tenant(id); return t }
 	region := func(id string) string {
 		if r := tenant(id).PhoneRegion; r != "" {
@@ -48,13 +49,29 @@ func buildCommerce(cfg config.Config, d *db.DB, bundle *i18n.Bundle, live *tenan
 	c := &commerce{certificates: certificates.New(certificatesdb.New(d), certificates.DefaultConfig(),
 		certificates.Deps{Clock: clk, Texts: bundle, PhoneRegion: region})}
 	// The sandbox bank settles any payment whose id is known: dev only.
-	// Production payments need the YooKassa provider (not built yet), so
-	// in prod orders stay unwired rather than wired to a fake bank.
-	if cfg.Env != config.EnvDev {
-		log.Warn("payments: no real provider is configured yet (YooKassa is not built); checkout is off")
-		return c
+	// Real payments go to each tenant's YooKassa shop; in prod a tenant
+	// without one cannot take money, and with no shop at all orders stay
+	// unwired rather than wired to a fake bank.
+	var providers []orders.Provider
+	if cfg.Env == config.EnvDev {
+		c.sandbox = sandbox.New(d, clk)
+		providers = append(providers, c.sandbox)
 	}
-	c.sandbox = sandbox.New(d, clk)
+	yk, err := buildYooKassa(cfg, live, log)
+	if err != nil {
+		return nil, err
+	}
+	if yk != nil {
+		c.yookassa = yk
+		providers = append(providers, yk)
+		if missing := tenantsWithoutShop(cfg, live, yk); len(missing) > 0 {
+			log.Warn("payments: these tenants have no YooKassa shop and cannot take payments", "tenants", strings.Join(missing, ","))
+		}
+	}
+	if len(providers) == 0 {
+		log.Warn("payments: no tenant has a YooKassa shop (payments.tenants.<id>.shop_id and PLATFORM_YOOKASSA_SECRET_<TENANT>); checkout is off")
+		return c, nil
+	}
 	store := tenantsdb.NewStore(d)
 	c.orders = orders.New(ordersdb.New(d), orders.DefaultConfig(), orders.Deps{
 		Clock: clk, Texts: bundle,
@@ -65,14 +82,18 @@ func buildCommerce(cfg config.Config, d *db.DB, bundle *i18n.Bundle, live *tenan
 			}
 			return offers[0], true, nil
 		}),
-		Providers: []orders.Provider{c.sandbox}, PhoneRegion: region, Zone: zone,
+		Providers:   providers,
+		ProviderFor: func(tenantID string) string { return cfg.Payments.ProviderFor(cfg.Env, tenantID) },
+		PhoneRegion: region, Zone: zone,
 		OnPaid: issueOnPaid(c.certificates, tenant, zone), Logger: log,
 	})
-	c.sandbox.Notify = func(ctx context.Context, provider, paymentID string) error {
-		_, err := c.orders.HandleNotification(ctx, provider, paymentID)
-		return err
+	if c.sandbox != nil {
+		c.sandbox.Notify = func(ctx context.Context, provider, paymentID string) error {
+			_, err := c.orders.HandleNotification(ctx, provider, paymentID)
+			return err
+		}
 	}
-	return c
+	return c, nil
 }
 
 // issueOnPaid issues the certificate of a paid order, inside the payment's

@@ -2,17 +2,10 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/consult/platform/configs"
 	"github.com/consult/platform/core/orders"
-	"github.com/consult/platform/core/platform/clock"
-	"github.com/consult/platform/core/platform/config"
-	"github.com/consult/platform/core/platform/dbtest"
-	"github.com/consult/platform/core/platform/i18n"
 	"github.com/consult/platform/core/platform/tenancy"
 	"github.com/consult/platform/tenants/tenantsdb"
 )
@@ -23,28 +16,8 @@ import (
 // issues exactly one certificate, delivered through the outbox.
 func TestPaidOrderIssuesOneCertificate(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	in, err := loadData(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tenantsdb.Sync(ctx, d, in, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	live, err := tenantsdb.NewLive(ctx, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bundle, err := i18n.New(configs.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := clock.NewFake(time.Date(2026, 1, 15, 11, 0, 0, 0, time.UTC))
-	com := buildCommerce(cfg, d, bundle, live, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := wireWith(t)
+	d, live, com, clk := w.d, w.live, w.com, w.clk
 	tctx := tenancy.With(ctx, "vetpet")
 
 	vetpet, _ := live.Current().Tenant("vetpet")

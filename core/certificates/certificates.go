@@ -2,8 +2,8 @@
 // packages (seeds 003 and 004): the number that is the customer's
 // identifier and the contract's number, the term, the quotas of services,
 // activation by number, transfer to another person, the customer's list,
-// the call centre's check, and the reservation and write-off of a service
-// unit that consultations build on.
+// the call centre's check, the partner's list of what it issued, and the
+// reservation and write-off of a service unit that consultations build on.
 //
 // Every method works for the tenant in its context (tenancy.From) and fails
 // closed without one; business time comes from the injected clock. The
@@ -67,6 +67,8 @@ type Certificate struct {
 	Source       Source
 	SourceKey    string // the order id, or the partner's idempotency key
 	Holder       Holder
+	// ExternalID is the partner's reference for the sale (IssueInput), or "".
+	ExternalID string
 	// PhoneLocked is set by a transfer: the certificate now belongs to
 	// Holder.Phone, and only the account with that phone may activate it
 	// (the previous holder still knows the number).

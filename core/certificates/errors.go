@@ -48,6 +48,9 @@ const (
 	CodeIssueInvalid = "certificates.issue_invalid" // Invalid
 	// CodePhoneInvalid: a transfer's recipient phone is not a phone.
 	CodePhoneInvalid = "certificates.phone_invalid" // Invalid, field "phone"
+	// CodeListInvalid: List was given an impossible filter; Fields say
+	// which.
+	CodeListInvalid = "certificates.list_invalid" // Invalid
 )
 
 // Field problem codes inside CodeIssueInvalid.
@@ -72,6 +75,7 @@ var (
 	ErrReservationUsed      = errs.E(errs.KindConflict, CodeReservationUsed)
 	ErrSourceKeyReused      = errs.E(errs.KindConflict, CodeSourceKeyReused)
 	ErrIssueInvalid         = errs.E(errs.KindInvalid, CodeIssueInvalid)
+	ErrListInvalid          = errs.E(errs.KindInvalid, CodeListInvalid)
 	ErrPhoneInvalid         = errs.Invalid(CodePhoneInvalid, errs.FieldError{Field: "phone", Code: CodePhoneInvalid})
 	ErrTransferToSelf       = errs.Invalid(CodeTransferToSelf, errs.FieldError{Field: "phone", Code: CodeTransferToSelf})
 )

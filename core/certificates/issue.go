@@ -36,6 +36,9 @@ type IssueInput struct {
 	Source    Source
 	SourceKey string // the order id, or the partner's Idempotency-Key
 	Holder    Holder // whom to deliver to; UserID binds it to the buyer's own account
+	// ExternalID is the partner's own reference for the sale (its order or
+	// contract number), kept for its reconciliation; "" for orders.
+	ExternalID string
 	// Brand, BaseURL and Locale write the messages.
 	Brand, BaseURL, Locale string
 }
@@ -109,7 +112,7 @@ func (s *Service) newCertificate(tenantID string, in IssueInput, term Period, no
 		ID: id, TenantID: tenantID, Number: number, OfferID: in.OfferID,
 		PackageCode: in.Package.Code, PackageTitle: in.Package.Title,
 		Price: in.PricePaid, Currency: in.Currency, PaidAt: in.PaidAt, Term: term,
-		Source: in.Source, SourceKey: in.SourceKey, Holder: in.Holder,
+		Source: in.Source, SourceKey: in.SourceKey, Holder: in.Holder, ExternalID: in.ExternalID,
 		IssuedAt: now, ReceivedAt: now,
 	}
 	kinds := make([]string, 0, len(in.Package.Quotas))
@@ -194,11 +197,13 @@ func normalizeIssue(in IssueInput, now time.Time, region string) (IssueInput, er
 	in.Package.Title = strings.TrimSpace(in.Package.Title)
 	in.SourceKey = strings.TrimSpace(in.SourceKey)
 	in.Holder.Name = strings.TrimSpace(in.Holder.Name)
+	in.ExternalID = strings.TrimSpace(in.ExternalID)
 	text("offer_id", in.OfferID, true)
 	text("package.code", in.Package.Code, true)
 	text("package.title", in.Package.Title, true)
 	text("holder.name", in.Holder.Name, false)
 	text("holder.user_id", in.Holder.UserID, false)
+	text("external_id", in.ExternalID, false)
 	if in.SourceKey == "" {
 		bad("source_key", CodeFieldRequired)
 	} else if len(in.SourceKey) > maxKeyLen || !printable(in.SourceKey) {
@@ -279,8 +284,11 @@ func issueDigest(in IssueInput) string {
 		PaidAt             time.Time
 		Zone               string
 		Holder             Holder
+		// omitempty keeps the digests of certificates issued without one
+		// (every order) what they were before the field existed.
+		ExternalID string `json:",omitempty"`
 	}{in.OfferID, in.Package.Code, in.Package.Title, in.Package.Term, in.Package.Quotas, in.Currency,
-		in.PricePaid, in.PaidAt, in.Zone.String(), in.Holder})
+		in.PricePaid, in.PaidAt, in.Zone.String(), in.Holder, in.ExternalID})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

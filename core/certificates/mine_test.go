@@ -218,6 +218,13 @@ func serviceCalls(number, certID, userID string) map[string]func(ctx context.Con
 			return nil, s.EraseHolder(ctx, userID)
 		},
 		"Purge": func(ctx context.Context, s *certificates.Service) (any, error) { return s.Purge(ctx) },
+		"BySource": func(ctx context.Context, s *certificates.Service) (any, error) {
+			return s.BySource(ctx, certificates.SourcePartner, "key-1")
+		},
+		"List": func(ctx context.Context, s *certificates.Service) (any, error) {
+			p, err := s.List(ctx, certificates.ListFilter{})
+			return len(p.Items), err
+		},
 	}
 }
 
@@ -251,7 +258,7 @@ func TestTenantIsolation(t *testing.T) {
 			switch name {
 			case "Issue":
 				wantErr(t, err, certificates.ErrIssueInvalid)
-			case "Mine":
+			case "Mine", "List":
 				if err != nil || got != 0 {
 					t.Fatalf("lists %v, %v", got, err)
 				}

@@ -36,6 +36,10 @@ type Store interface {
 	Certificate(ctx context.Context, id string) (Certificate, error)
 	// HolderCertificates lists the certificates bound to userID.
 	HolderCertificates(ctx context.Context, userID string) ([]Certificate, error)
+	// ListCertificates returns up to q.Limit certificates matching q,
+	// newest first by (IssuedAt, ID), after q.After when it is set; the
+	// state is evaluated at q.Now as Certificate.StateAt does.
+	ListCertificates(ctx context.Context, q ListQuery) ([]Certificate, error)
 
 	// Bind binds certificate id to userID, in one guarded UPDATE that
 	// succeeds only while it is unbound (and, when PhoneLocked, held for

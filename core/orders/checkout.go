@@ -25,6 +25,9 @@ type QuoteInput struct {
 	// Phone, when given and valid, lets the quote check the promo's
 	// per-customer limit too; Place always checks it.
 	Phone string
+	// ClientIP is the caller's address: unknown promo codes count against
+	// it (Config.PromoGuessesPerIP). "" counts nothing (internal callers).
+	ClientIP string
 }
 
 // PlaceInput is the checkout form («Оформление заказа», seed 000 fig. 30
@@ -51,6 +54,8 @@ type PlaceInput struct {
 	// IdempotencyKey makes a retried request return the first one's order
 	// instead of placing another; "" places a new order every time.
 	IdempotencyKey string
+	// ClientIP is the caller's address, as in QuoteInput.
+	ClientIP string
 }
 
 // checkout is a validated PlaceInput.
@@ -81,6 +86,9 @@ func (s *Service) Quote(ctx context.Context, in QuoteInput) (Quote, error) {
 	if strings.TrimSpace(in.PromoCode) == "" {
 		return Price(offer, pkg, nil, now, PromoUsage{})
 	}
+	if err := s.countGuess(ctx, PromoKey(in.PromoCode), in.ClientIP); err != nil {
+		return Quote{}, err
+	}
 	promo, err := s.store.PromoByCode(ctx, PromoKey(in.PromoCode), false)
 	if errors.Is(err, ErrPromoNotFound) {
 		return unknownPromo(offer, pkg, now)
@@ -95,6 +103,53 @@ func (s *Service) Quote(ctx context.Context, in QuoteInput) (Quote, error) {
 		}
 	}
 	return Price(offer, pkg, &promo, now, usage)
+}
+
+// countGuess counts a promo code typed from clientIP against the address's
+// limit when no promo has that code, and refuses every code — known or not,
+// so that a blocked guesser learns nothing — once the limit is reached:
+// ErrPromoTooManyAttempts with the wait. Like certificate activation, the
+// attempt is counted first and taken back when the code exists, so that
+// parallel guesses cannot slip under the limit; the counter lives in the
+// database, shared by every node.
+func (s *Service) countGuess(ctx context.Context, promoKey, clientIP string) error {
+	if clientIP == "" {
+		return nil
+	}
+	subject, now := "ip:"+clientIP, s.now()
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		ok, since, err := s.store.CountPromoGuess(ctx, subject, now, s.cfg.PromoGuessWindow, s.cfg.PromoGuessesPerIP)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return tooManyGuesses(since.Add(s.cfg.PromoGuessWindow).Sub(now))
+		}
+		_, err = s.store.PromoByCode(ctx, promoKey, false)
+		if errors.Is(err, ErrPromoNotFound) {
+			return nil // counted
+		}
+		if err != nil {
+			return err
+		}
+		return s.store.ForgivePromoGuess(ctx, subject)
+	})
+}
+
+// tooManyGuesses carries the wait in whole seconds (Retry-After) and in
+// whole minutes, rounded up, for the text.
+func tooManyGuesses(wait time.Duration) error {
+	secs := max(int((wait+time.Second-1)/time.Second), 1)
+	return ErrPromoTooManyAttempts.With(map[string]any{"RetryAfter": secs, "Minutes": (secs + 59) / 60})
+}
+
+// PurgeGuesses deletes the tenant's promo guess counters whose window is
+// over; run it periodically with the other chores.
+func (s *Service) PurgeGuesses(ctx context.Context) (int, error) {
+	if _, err := tenancy.From(ctx); err != nil {
+		return 0, err
+	}
+	return s.store.PurgePromoGuesses(ctx, s.now().Add(-s.cfg.PromoGuessWindow))
 }
 
 // unknownPromo is the quote of a code that names no promo of the tenant.
@@ -142,6 +197,11 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 	}
 	if !slices.ContainsFunc(c.consentDocs, func(d DocVersion) bool { return d.ID == offer.Document }) {
 		return Order{}, invalid(errs.FieldError{Field: "consent_docs", Code: CodeConsentDocsInvalid})
+	}
+	if c.promoKey != "" {
+		if err := s.countGuess(ctx, c.promoKey, in.ClientIP); err != nil {
+			return Order{}, err
+		}
 	}
 	o, err := s.place(ctx, tenantID, c, offer, pkg)
 	if errors.Is(err, ErrIdempotencyConflict) {

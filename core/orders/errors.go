@@ -17,6 +17,9 @@ const (
 	CodePromoInvalid        = "orders.promo_invalid"          // Invalid, with Fields (admin)
 	CodePromoNotFound       = "orders.promo_not_found"        // NotFound (admin)
 	CodePromoCodeTaken      = "orders.promo_code_taken"       // Conflict, field "code" (admin)
+	// CodePromoTooManyAttempts: too many unknown promo codes from one
+	// address; Data {"RetryAfter": seconds, "Minutes": n}.
+	CodePromoTooManyAttempts = "orders.promo_too_many_attempts" // TooMany
 )
 
 // Field problem codes, inside the Fields of an Invalid error.
@@ -60,18 +63,19 @@ func Refusals() []string {
 // Sentinels for errors.Is (errs.Error.Is compares kind and code, so an
 // error carrying Data, Fields or a cause still matches).
 var (
-	ErrInvalid             = errs.E(errs.KindInvalid, CodeInvalid)
-	ErrNotFound            = errs.E(errs.KindNotFound, CodeNotFound)
-	ErrPackageNotForSale   = errs.Invalid(CodePackageNotForSale, errs.FieldError{Field: "package", Code: CodePackageNotForSale})
-	ErrIdempotencyConflict = errs.E(errs.KindConflict, CodeIdempotencyConflict)
-	ErrAlreadyPaid         = errs.E(errs.KindConflict, CodeAlreadyPaid)
-	ErrNotPayable          = errs.E(errs.KindConflict, CodeNotPayable)
-	ErrPaymentUnavailable  = errs.E(errs.KindUnavailable, CodePaymentUnavailable)
-	ErrProviderUnknown     = errs.E(errs.KindNotFound, CodeProviderUnknown)
-	ErrPaymentUnknown      = errs.E(errs.KindNotFound, CodePaymentUnknown)
-	ErrPromoInvalid        = errs.E(errs.KindInvalid, CodePromoInvalid)
-	ErrPromoNotFound       = errs.E(errs.KindNotFound, CodePromoNotFound)
-	ErrPromoCodeTaken      = &errs.Error{Kind: errs.KindConflict, Code: CodePromoCodeTaken,
+	ErrInvalid              = errs.E(errs.KindInvalid, CodeInvalid)
+	ErrNotFound             = errs.E(errs.KindNotFound, CodeNotFound)
+	ErrPackageNotForSale    = errs.Invalid(CodePackageNotForSale, errs.FieldError{Field: "package", Code: CodePackageNotForSale})
+	ErrIdempotencyConflict  = errs.E(errs.KindConflict, CodeIdempotencyConflict)
+	ErrAlreadyPaid          = errs.E(errs.KindConflict, CodeAlreadyPaid)
+	ErrNotPayable           = errs.E(errs.KindConflict, CodeNotPayable)
+	ErrPaymentUnavailable   = errs.E(errs.KindUnavailable, CodePaymentUnavailable)
+	ErrProviderUnknown      = errs.E(errs.KindNotFound, CodeProviderUnknown)
+	ErrPaymentUnknown       = errs.E(errs.KindNotFound, CodePaymentUnknown)
+	ErrPromoInvalid         = errs.E(errs.KindInvalid, CodePromoInvalid)
+	ErrPromoNotFound        = errs.E(errs.KindNotFound, CodePromoNotFound)
+	ErrPromoTooManyAttempts = errs.E(errs.KindTooMany, CodePromoTooManyAttempts)
+	ErrPromoCodeTaken       = &errs.Error{Kind: errs.KindConflict, Code: CodePromoCodeTaken,
 		Fields: []errs.FieldError{{Field: "code", Code: CodePromoCodeTaken}}}
 
 	// The refusals as errors, for Place.

@@ -37,6 +37,27 @@ type PaymentRequest struct {
 	// IdempotenceKey is derived from the order (PaymentKey) and reused on
 	// every retry (SECURITY.md 15).
 	IdempotenceKey string
+	// Receipt is what the fiscal receipt of the payment needs (54-FZ): a
+	// provider that sends receipts through an online cash register
+	// (YooKassa, when the tenant has one connected) uses it, others ignore it.
+	Receipt *Receipt
+}
+
+// Receipt is the order's side of a 54-FZ receipt: where it goes and what
+// was sold. The provider adds what belongs to the shop (VAT rate, tax
+// system); the lines are services paid in advance in full.
+type Receipt struct {
+	Email string // the receipt e-mail the customer asked for; "" sends it to Phone
+	Phone string // E.164
+	Items []ReceiptItem
+}
+
+// ReceiptItem is one line of a receipt.
+type ReceiptItem struct {
+	Description string // ≤ 128 characters (YooKassa's limit)
+	Quantity    int64  // whole units
+	Price       int64  // kopecks per unit, after discounts: Quantity × Price sum to the payment
+	Currency    string // ISO 4217
 }
 
 // Payment is a provider's payment. OrderID, Amount and Currency are what

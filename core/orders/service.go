@@ -24,12 +24,20 @@ type Config struct {
 	// if the payment is still pending; money that arrives later is an
 	// anomaly for a human (logged loudly, recorded in the history).
 	PendingTTL time.Duration
+	// PromoGuessesPerIP bounds the unknown promo codes one address may type
+	// in PromoGuessWindow; past it every promo code from there, right or
+	// wrong, is ErrPromoTooManyAttempts until the window ends, so a script
+	// cannot walk the code space through the quote. Zero takes the default.
+	PromoGuessesPerIP int
+	PromoGuessWindow  time.Duration
 }
 
 // DefaultConfig returns the production limits: an hour to start paying, a
-// day to finish (a bank's 3-D Secure or an SBP transfer may take a while).
+// day to finish (a bank's 3-D Secure or an SBP transfer may take a while);
+// 20 unknown promo codes an hour per address — a customer mistyping a code
+// from a flyer needs a few, a guesser needs millions.
 func DefaultConfig() Config {
-	return Config{CreatedTTL: time.Hour, PendingTTL: 24 * time.Hour}
+	return Config{CreatedTTL: time.Hour, PendingTTL: 24 * time.Hour, PromoGuessesPerIP: 20, PromoGuessWindow: time.Hour}
 }
 
 // Texts renders messages (core/platform/i18n.Bundle).
@@ -83,8 +91,14 @@ func New(store Store, cfg Config, deps Deps) *Service {
 	if store == nil || deps.Clock == nil || deps.Texts == nil || deps.Catalog == nil || len(deps.Providers) == 0 {
 		panic("orders: New needs a store, a clock, texts, a catalog and a payment provider")
 	}
-	if cfg.CreatedTTL <= 0 || cfg.PendingTTL <= 0 {
-		panic("orders: CreatedTTL and PendingTTL must be positive")
+	if cfg.CreatedTTL <= 0 || cfg.PendingTTL <= 0 || cfg.PromoGuessesPerIP < 0 || cfg.PromoGuessWindow < 0 {
+		panic("orders: CreatedTTL and PendingTTL must be positive, the promo guess limits not negative")
+	}
+	if cfg.PromoGuessesPerIP == 0 {
+		cfg.PromoGuessesPerIP = DefaultConfig().PromoGuessesPerIP
+	}
+	if cfg.PromoGuessWindow == 0 {
+		cfg.PromoGuessWindow = DefaultConfig().PromoGuessWindow
 	}
 	s := &Service{
 		store: store, cfg: cfg, clock: deps.Clock, texts: deps.Texts, catalog: deps.Catalog,

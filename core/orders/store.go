@@ -65,6 +65,17 @@ type Store interface {
 	// ReleasePromo gives back the order's promo use, once: it marks the use
 	// released and uncounts it; false when there was none to release.
 	ReleasePromo(ctx context.Context, orderID string, at time.Time) (bool, error)
+
+	// CountPromoGuess counts one unknown promo code typed by subject
+	// ("ip:<addr>") in a window that starts with the first, atomically and
+	// only while fewer than max are counted; it reports whether it counted
+	// and when the window began (db.FailureCounter).
+	CountPromoGuess(ctx context.Context, subject string, now time.Time, window time.Duration, max int) (bool, time.Time, error)
+	// ForgivePromoGuess takes back one count (the code turned out to exist).
+	ForgivePromoGuess(ctx context.Context, subject string) error
+	// PurgePromoGuesses deletes the counters whose window began at or
+	// before endedBy and returns how many went.
+	PurgePromoGuesses(ctx context.Context, endedBy time.Time) (int, error)
 }
 
 // Transition is one guarded move of an order.

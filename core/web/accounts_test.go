@@ -188,7 +188,7 @@ func TestAccountRoutesNeedASession(t *testing.T) {
 		"GET /api/v1/me/sessions": true, "DELETE /api/v1/me/sessions/:id": true, "POST /api/v1/me/sessions/end-others": true,
 		"GET /api/v1/me/subjects": true, "POST /api/v1/me/subjects": true, "GET /api/v1/me/subjects/:id": true,
 		"PATCH /api/v1/me/subjects/:id": true, "DELETE /api/v1/me/subjects/:id": true,
-		"GET /api/v1/me/certificates": true,
+		"GET /api/v1/me/certificates": true, "POST /api/v1/me/certificates/:number/transfer": true,
 	}
 	for _, r := range e.srv.App().GetRoutes(true) {
 		key := r.Method + " " + r.Path

@@ -32,7 +32,7 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 
 // client describes the caller for limits and message texts.
 func (s *Server) client(c *fiber.Ctx) auth.Client {
-	cl := auth.Client{IP: c.IP(), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), 256), Locale: langOf(c)}
+	cl := auth.Client{IP: s.clientIP(c), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), 256), Locale: langOf(c)}
 	if si := site(c); si != nil {
 		cl.Brand = si.Site.Brand.Name.In(cl.Locale)
 		cl.BaseURL = s.siteBaseURL(c, si)

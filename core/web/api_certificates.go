@@ -15,6 +15,7 @@ type Certificates interface {
 	Activate(ctx context.Context, number string, user certificates.Customer, cl certificates.Client) (certificates.Certificate, error)
 	Mine(ctx context.Context, userID string) (active, inactive []certificates.Summary, err error)
 	Lookup(ctx context.Context, number string) (certificates.Details, error)
+	Transfer(ctx context.Context, number string, from certificates.Customer, toPhone string, cl certificates.Client) (certificates.Certificate, error)
 }
 
 // Access decides casbin permissions (rbac.Enforcer).
@@ -55,22 +56,27 @@ type quotaJSON struct {
 }
 
 type certificateJSON struct {
-	Number       string      `json:"number"`
-	OfferID      string      `json:"offer_id"`
-	PackageCode  string      `json:"package_code"`
-	PackageTitle string      `json:"package_title"`
-	FirstDay     string      `json:"first_day"` // YYYY-MM-DD in the tenant's zone
-	LastDay      string      `json:"last_day"`  // the term ends at 24:00 of this day
-	State        string      `json:"state,omitempty"`
-	DaysLeft     int         `json:"days_left"`
-	Activated    bool        `json:"activated"`
-	Quotas       []quotaJSON `json:"quotas"`
+	Number       string `json:"number"`
+	OfferID      string `json:"offer_id"`
+	PackageCode  string `json:"package_code"`
+	PackageTitle string `json:"package_title"`
+	FirstDay     string `json:"first_day"` // YYYY-MM-DD in the tenant's zone
+	LastDay      string `json:"last_day"`  // the term ends at 24:00 of this day
+	State        string `json:"state,omitempty"`
+	DaysLeft     int    `json:"days_left"`
+	Activated    bool   `json:"activated"`
+	// TransferUntil is the last day the certificate may be given to
+	// another person (offers 003/004, 3.10: one month from receipt).
+	TransferUntil string      `json:"transfer_until"`
+	Quotas        []quotaJSON `json:"quotas"`
 }
 
 func toCertificateJSON(c certificates.Certificate, state certificates.State, daysLeft int) certificateJSON {
 	out := certificateJSON{Number: c.Number, OfferID: c.OfferID, PackageCode: c.PackageCode, PackageTitle: c.PackageTitle,
 		FirstDay: c.Term.FirstDay().Format(time.DateOnly), LastDay: c.Term.LastDay().Format(time.DateOnly),
-		State: string(state), DaysLeft: daysLeft, Activated: c.ActivatedAt != nil, Quotas: []quotaJSON{}}
+		State: string(state), DaysLeft: daysLeft, Activated: c.ActivatedAt != nil, Quotas: []quotaJSON{},
+		TransferUntil: (certificates.Period{End: certificates.TransferDeadline(c.ReceivedAt, c.Term.Zone), Zone: c.Term.Zone}).
+			LastDay().Format(time.DateOnly)}
 	for _, q := range c.Quotas {
 		out.Quotas = append(out.Quotas, quotaJSON{ServiceKind: q.ServiceKind, Quota: q.Quota, Used: q.Used,
 			Reserved: q.Reserved, Remaining: q.Remaining()})
@@ -112,6 +118,26 @@ func (s *Server) activateCertificate(c *fiber.Ctx) error {
 		certificates.Client{IP: cl.IP, Locale: cl.Locale, Brand: cl.Brand, BaseURL: cl.BaseURL})
 	if err != nil {
 		return rateLimited(c, err)
+	}
+	return c.JSON(toCertificateJSON(cert, "", 0))
+}
+
+// transferCertificate is POST /api/v1/me/certificates/{number}/transfer:
+// the holder gives the whole certificate to the person with the phone,
+// within a month of receipt (offers 003/004, 3.10–3.11); both are told.
+func (s *Server) transferCertificate(c *fiber.Ctx) error {
+	var in struct {
+		Phone string `json:"phone"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	cl := s.client(c)
+	cert, err := s.Certificates.Transfer(c.UserContext(), c.Params("number"), certificates.Customer{UserID: u.ID, Phone: u.Phone},
+		in.Phone, certificates.Client{IP: cl.IP, Locale: cl.Locale, Brand: cl.Brand, BaseURL: cl.BaseURL})
+	if err != nil {
+		return err
 	}
 	return c.JSON(toCertificateJSON(cert, "", 0))
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"time"
 
@@ -114,33 +113,7 @@ func (s *Server) patchMe(c *fiber.Ctx) error {
 // putAvatar takes the picture as a multipart "avatar" field or as the raw
 // body; the bytes are sniffed, decoded and re-encoded, never stored as sent.
 func (s *Server) putAvatar(c *fiber.Ctx) error {
-	var data []byte
-	if fh, err := c.FormFile("avatar"); err == nil {
-		if fh.Size > maxAvatarBytes {
-			return errs.E(errs.KindInvalid, "media.too_large").With(map[string]any{"MaxMB": maxAvatarBytes >> 20})
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return errs.Wrap(errs.KindBadRequest, "errors.bad_request", err)
-		}
-		defer f.Close()
-		var buf bytes.Buffer
-		if _, err := buf.ReadFrom(f); err != nil {
-			return errs.Wrap(errs.KindBadRequest, "errors.bad_request", err)
-		}
-		data = buf.Bytes()
-	} else {
-		data = c.Body()
-	}
-	// Decoding a large photo takes up to ~200 MB for a moment: a few at a
-	// time per node, the rest wait (or give up with the request).
-	select {
-	case s.avatarSlots <- struct{}{}:
-	case <-c.UserContext().Done():
-		return errs.ErrUnavailable
-	}
-	img, err := media.ProcessAvatar(bytes.NewReader(data), maxAvatarBytes)
-	<-s.avatarSlots
+	img, err := s.readPicture(c, "avatar")
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func (s *Server) quoteOrder(c *fiber.Ctx) error {
 		return err
 	}
 	q, err := s.Orders.Quote(c.UserContext(), orders.QuoteInput{OfferID: in.OfferID, PackageCode: in.PackageCode,
-		PromoCode: in.PromoCode, Phone: in.Phone})
+		PromoCode: in.PromoCode, Phone: in.Phone, ClientIP: s.clientIP(c)})
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (s *Server) placeOrder(c *fiber.Ctx) error {
 	}
 	place := orders.PlaceInput{OfferID: in.OfferID, PackageCode: in.PackageCode, FirstName: in.FirstName,
 		Surname: in.Surname, Phone: in.Phone, PromoCode: in.PromoCode, ReceiptEmail: strings.TrimSpace(in.ReceiptEmail),
-		Consent: in.Consent, ConsentDocs: docs, IdempotencyKey: c.Get("Idempotency-Key")}
+		Consent: in.Consent, ConsentDocs: docs, IdempotencyKey: c.Get("Idempotency-Key"), ClientIP: s.clientIP(c)}
 	if u := currentUser(c); u != nil {
 		place.UserID = u.ID
 	}
@@ -134,7 +134,9 @@ func (s *Server) placeOrder(c *fiber.Ctx) error {
 		return err
 	}
 	if o.Status == orders.StatusCreated {
-		if o, err = s.Orders.StartPayment(c.UserContext(), o.ID, s.siteBaseURL(c, si)+"/"); err != nil {
+		// The bank returns the customer to the order's page, which waits for
+		// the payment's confirmation (the notification, not the return, pays).
+		if o, err = s.Orders.StartPayment(c.UserContext(), o.ID, s.siteBaseURL(c, si)+"/orders/"+o.ID); err != nil {
 			return err
 		}
 	}

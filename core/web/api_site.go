@@ -83,7 +83,17 @@ type documentJSON struct {
 func (s *Server) getSite(c *fiber.Ctx) error {
 	si := site(c)
 	lang := langOf(c)
-	return c.JSON(toSiteResponse(si, lang))
+	r := toSiteResponse(si, lang)
+	if s.Catalog != nil {
+		// The admin may have changed the contacts (catalog); without
+		// that, these are the data file's.
+		ct, err := s.Catalog.Contacts(c.UserContext(), si.Site)
+		if err != nil {
+			return err
+		}
+		r.Contacts = toContacts(ct, lang)
+	}
+	return c.JSON(r)
 }
 
 func toSiteResponse(si *siteInfo, lang string) siteResponse {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"io"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -22,6 +23,31 @@ func BenchmarkPublicReads(b *testing.B) {
 			for b.Loop() {
 				res, err := e.srv.App().Test(req, -1)
 				if err != nil || res.StatusCode != 200 {
+					b.Fatalf("%v %v", err, res.StatusCode)
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkCheckout measures the checkout's writes through the whole stack:
+// a quote (one offer read) and placing an order with its sandbox payment
+// (order, event and payment rows in their transactions).
+func BenchmarkCheckout(b *testing.B) {
+	e := newEnv(b)
+	for _, bc := range []struct{ name, path, body string }{
+		{"quote", "/api/v1/orders/quote", `{"offer_id":"retail","package_code":"diet_consultation"}`},
+		{"place-and-start-payment", "/api/v1/orders", orderBody + `}`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest("POST", bc.path, strings.NewReader(bc.body))
+				req.Host = "vetpet.localhost"
+				req.Header.Set("Content-Type", "application/json")
+				res, err := e.srv.App().Test(req, -1)
+				if err != nil || res.StatusCode >= 300 {
 					b.Fatalf("%v %v", err, res.StatusCode)
 				}
 				_, _ = io.Copy(io.Discard, res.Body)

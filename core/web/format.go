@@ -3,6 +3,7 @@ package web
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -46,4 +47,17 @@ func dayRanges(days []string) []string {
 		i = j + 1
 	}
 	return out
+}
+
+// formatDay writes a calendar day (YYYY-MM-DD) the way the language reads
+// it: 31.12.2026 in Russian, 31 Dec 2026 in English; anything else as is.
+func formatDay(lang, isoDay string) string {
+	d, err := time.Parse(time.DateOnly, isoDay)
+	if err != nil {
+		return isoDay
+	}
+	if lang == "en" {
+		return d.Format("2 Jan 2006")
+	}
+	return d.Format("02.01.2006")
 }

@@ -60,3 +60,20 @@ func TestFormatMoney(t *testing.T) {
 		})
 	}
 }
+
+func TestFormatDay(t *testing.T) {
+	tests := []struct{ lang, in, want string }{
+		{"ru", "2026-12-31", "31.12.2026"},
+		{"ru", "2028-02-29", "29.02.2028"},
+		{"en", "2026-01-05", "5 Jan 2026"},
+		{"ru", "not a day", "not a day"},
+		{"ru", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+" "+tt.in, func(t *testing.T) {
+			if got := formatDay(tt.lang, tt.in); got != tt.want {
+				t.Fatalf("formatDay(%q, %q) = %q, want %q", tt.lang, tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -50,7 +50,32 @@ func newPages(tr Translator) (*pages, error) {
 		"term":  func(lang string, t tenants.Term) string { return termText(tr, lang, t) },
 		"money": func(kopecks *int64, currency string) string { return formatMoney(*kopecks, currency) },
 		"text":  func(lang string, t sdk.Text) string { return t.In(lang) },
-		"tel":   func(e164 string) string { return "tel:" + strings.ReplaceAll(e164, " ", "") },
+		// tel links a phone: html/template lets only http(s) and mailto
+		// through an href and would print #ZgotmplZ, so the link is built
+		// of the number's "+" and digits alone and marked safe.
+		"tel": func(e164 string) template.URL {
+			return template.URL("tel:" + strings.Map(func(r rune) rune { // #nosec G203 -- "+" and digits only
+				if r == '+' || r >= '0' && r <= '9' {
+					return r
+				}
+				return -1
+			}, e164))
+		},
+		// dict passes several values to a sub-template: dict "Card" . "Lang" $.Lang.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
 		// days renders a day range from dayRanges: "mon-fri" → "пн–пт".
 		"days": func(lang, r string) string {
 			from, to, ok := strings.Cut(r, "-")
@@ -129,6 +154,9 @@ type pageData struct {
 	SubjectsTitle string // "Мои питомцы" when the product keeps subjects
 	SubjectsURL   string
 	Dev           bool
+	// CatalogNav names the catalogue's sections in the header; nil
+	// without the catalogue (pages_catalog.go).
+	CatalogNav *catalogNav
 }
 
 func (s *Server) basePage(c *fiber.Ctx, title string) pageData {
@@ -145,7 +173,8 @@ func (s *Server) basePage(c *fiber.Ctx, title string) pageData {
 	d.BrandName = si.Site.Brand.Name.In(lang)
 	d.Tagline = si.Site.Brand.Tagline.In(lang)
 	d.TenantID = si.Tenant.ID
-	d.Contacts = toContacts(si.Site.Contacts, lang)
+	d.Contacts = toContacts(s.siteContacts(c, si), lang) // the admin's edits show (catalogue)
+	d.CatalogNav = s.catalogNavOf(si, lang)
 	d.Documents = toDocuments(si.Site.Documents, lang)
 	d.FooterDocuments = footerDocuments(d.Documents)
 	d.Dev = s.Config.Env == "dev"
@@ -185,59 +214,11 @@ func (s *Server) renderPage(c *fiber.Ctx, name string, page any) error {
 	return c.Render(name, d, "layouts/base")
 }
 
-// homePage is the site's front page: the real layout later issues extend
-// with catalogue, specialists, blog and FAQ.
-type homePage struct {
-	Offers []homeOffer
-}
-
-type homeOffer struct {
-	ID       string
-	Title    string
-	Packages []homePackage
-}
-
-type homePackage struct {
-	Code        string
-	Title       string
-	Term        tenants.Term
-	Price       *int64
-	Currency    string
-	Description string
-	Services    []homeService
-	Software    bool
-}
-
+// homeService is one service of a package with its count, titled as its
+// product names it.
 type homeService struct {
 	Title string
 	Count int
-}
-
-func (s *Server) home(c *fiber.Ctx) error {
-	si := site(c)
-	lang := langOf(c)
-	offers, err := s.Offers.Offers(c.UserContext(), si.Site.Offers...)
-	if err != nil {
-		return err
-	}
-	var hp homePage
-	for _, o := range offers {
-		spec, _ := s.Products.Spec(o.Product)
-		ho := homeOffer{ID: o.ID, Title: o.Title.In(lang)}
-		for _, p := range o.Packages {
-			hpkg := homePackage{Code: p.Code, Title: p.Title, Term: p.Term, Price: p.Price, Currency: o.Currency,
-				Description: p.Description.In(lang), Software: p.SoftwareAccess}
-			// Services in the product's order, so every card reads alike.
-			for _, kind := range spec.ServiceKinds {
-				if n := p.Quotas[kind.Key]; n > 0 {
-					hpkg.Services = append(hpkg.Services, homeService{Title: kind.Title.In(lang), Count: n})
-				}
-			}
-			ho.Packages = append(ho.Packages, hpkg)
-		}
-		hp.Offers = append(hp.Offers, ho)
-	}
-	return s.renderPage(c, "home", hp)
 }
 
 var hexColour = regexp.MustCompile(`^#[0-9a-fA-F]{3,8}$`)

@@ -31,6 +31,9 @@ func (s *Server) routes() {
 	s.handle(api, fiber.MethodGet, "/site", s.getSite)
 	s.handle(api, fiber.MethodGet, "/offers", s.getOffers)
 	s.handle(api, fiber.MethodGet, "/products", s.getProducts)
+	if s.Catalog != nil {
+		s.catalogRoutes(api) // issue 4: catalogue and content
+	}
 
 	// Accounts (issue 3): login by phone or e-mail, sessions, profile.
 	s.handle(api, fiber.MethodPost, "/auth/phone/start", s.phoneStart)
@@ -58,6 +61,7 @@ func (s *Server) routes() {
 	s.handle(api, fiber.MethodDelete, "/me/subjects/:id", requireUser, s.deleteSubject)
 	if s.Certificates != nil {
 		s.handle(api, fiber.MethodGet, "/me/certificates", requireUser, s.myCertificates)
+		s.handle(api, fiber.MethodPost, "/me/certificates/:number/transfer", requireUser, s.transferCertificate)
 		s.handle(api, fiber.MethodPost, "/certificates/activate", requireUser, s.activateCertificate)
 		// offer 5.3.4: the call centre identifies a caller by certificate.
 		s.handle(api, fiber.MethodGet, "/support/certificates/:number", s.requirePermission("customers", "read"), s.supportCertificate)
@@ -66,6 +70,15 @@ func (s *Server) routes() {
 		s.handle(api, fiber.MethodPost, "/orders/quote", s.quoteOrder)
 		s.handle(api, fiber.MethodPost, "/orders", s.placeOrder)
 		s.handle(api, fiber.MethodGet, "/orders/:id", s.getOrder)
+		if s.YooKassa != nil {
+			s.handle(api, fiber.MethodPost, "/payments/yookassa/notifications", s.yookassaNotification)
+		}
+	}
+	if s.Promos != nil {
+		s.promoRoutes(api)
+	}
+	if s.Partners != nil {
+		s.partnerRoutes(api) // issue 4: partners' API keys and certificates
 	}
 	if s.Sandbox != nil {
 		s.handle(app, fiber.MethodGet, "/sandbox/pay/:id", s.sandboxPage)
@@ -82,6 +95,11 @@ func (s *Server) routes() {
 	s.handle(app, fiber.MethodGet, "/profile", requireUser, s.profilePage)
 	s.handle(app, fiber.MethodGet, "/pets", requireUser, s.subjectsPage)
 	s.handle(app, fiber.MethodGet, "/subjects", requireUser, s.subjectsPage)
+
+	if s.Catalog != nil {
+		s.catalogPages(app) // issue 4: services, specialists, blog, FAQ, contacts
+	}
+	s.shopRoutes(app)
 
 	s.handle(app, fiber.MethodGet, "/", s.home)
 	s.handle(app, fiber.MethodGet, "/brand/logo", s.logo)

@@ -63,11 +63,18 @@ type Deps struct {
 	Access    Access
 	// Certificates is nil until checkout is wired (cmd/platform).
 	Certificates Certificates
-	// Orders is nil when no payment provider is configured (prod until
-	// YooKassa exists); Sandbox only in dev.
+	// Orders is nil when no payment provider is configured (prod without
+	// any YooKassa shop); Sandbox only in dev.
 	Orders    Orders
+	Promos    Promos // the orders service too; nil with Orders
 	Sandbox   SandboxBank
-	DevOutbox DevOutbox // dev only; nil in prod, and its routes do not exist
+	YooKassa  PaymentNotifications // YooKassa's notifications; nil (no route) when no tenant has a shop
+	DevOutbox DevOutbox            // dev only; nil in prod, and its routes do not exist
+	// Partners serves partners' API keys and their certificates API.
+	Partners Partners
+	// Catalog is the catalogue: services' details, specialists, articles,
+	// FAQ, reviews, contacts; nil leaves its routes out.
+	Catalog Catalog
 	// CSRFKey signs the per-session CSRF tokens (from the environment).
 	CSRFKey    []byte
 	Registerer prometheus.Registerer
@@ -85,6 +92,8 @@ type Server struct {
 	started time.Time
 	// avatarSlots bounds concurrent avatar decoding (memory-heavy).
 	avatarSlots chan struct{}
+	notifyNets  notificationNets // where YooKassa notifications may come from
+	proxies     proxyList        // http.trusted_proxies, for clientIP
 }
 
 // New builds the server and its routes.
@@ -120,6 +129,12 @@ func New(d Deps) (*Server, error) {
 	}
 	if len(h.TrustedProxies) > 0 {
 		fc.ProxyHeader = fiber.HeaderXForwardedFor
+	}
+	s.proxies = parseProxies(h.TrustedProxies)
+	if d.YooKassa != nil {
+		if s.notifyNets, err = newNotificationNets(d.Config); err != nil {
+			return nil, err
+		}
 	}
 	s.app = fiber.New(fc)
 	s.routes()

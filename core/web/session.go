@@ -61,6 +61,9 @@ var (
 // session cookie (pages). An invalid or expired token makes the request
 // anonymous; the cookie is cleared so the browser stops sending it.
 func (s *Server) authenticate(c *fiber.Ctx) error {
+	if isPartnerAPI(c) {
+		return c.Next() // its bearer is an API key, checked by partnerAuth (api_partner.go)
+	}
 	token, bearer := bearerToken(c)
 	if !bearer {
 		token = c.Cookies(SessionCookie)

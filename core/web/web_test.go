@@ -21,6 +21,8 @@ import (
 	"github.com/consult/platform/configs"
 	"github.com/consult/platform/core/auth"
 	"github.com/consult/platform/core/auth/authdb"
+	"github.com/consult/platform/core/catalog"
+	"github.com/consult/platform/core/catalog/catalogdb"
 	"github.com/consult/platform/core/certificates"
 	"github.com/consult/platform/core/certificates/certificatesdb"
 	"github.com/consult/platform/core/media"
@@ -28,6 +30,11 @@ import (
 	"github.com/consult/platform/core/notify"
 	"github.com/consult/platform/core/notify/notifydb"
 	"github.com/consult/platform/core/notify/notifysetup"
+	"github.com/consult/platform/core/orders"
+	"github.com/consult/platform/core/orders/ordersdb"
+	"github.com/consult/platform/core/orders/sandbox"
+	"github.com/consult/platform/core/partners"
+	"github.com/consult/platform/core/partners/partnersdb"
 	"github.com/consult/platform/core/platform/clock"
 	"github.com/consult/platform/core/platform/config"
 	"github.com/consult/platform/core/platform/db"
@@ -57,6 +64,9 @@ func (p pingFunc) Ping(ctx context.Context) error { return p(ctx) }
 
 type env struct {
 	certs    *certificates.Service
+	catalog  *catalog.Service
+	partners *partners.Service
+	orders   *orders.Service
 	enforcer *rbac.Enforcer
 	srv      *web.Server
 	db       *db.DB
@@ -135,6 +145,30 @@ func newEnvWith(t testing.TB, adjust func(*web.Deps)) *env {
 	e.worker = notify.NewWorker(e.outbox, senders, e.clock, log, notifysetup.WorkerOptions(cfg.Notify.Worker))
 	e.certs = certificates.New(certificatesdb.New(d), certificates.DefaultConfig(),
 		certificates.Deps{Clock: e.clock, Texts: bundle})
+	e.catalog = catalog.New(catalogdb.New(d), catalog.Deps{Offers: tenantsdb.NewStore(d), Images: mediadb.NewStore(d), Clock: e.clock})
+	e.partners = partners.New(partnersdb.New(d), partners.Deps{Clock: e.clock, Certificates: e.certs,
+		Offers: tenantsdb.NewStore(d), Logger: log})
+	bank := sandbox.New(d, e.clock)
+	offerStore := tenantsdb.NewStore(d)
+	e.orders = orders.New(ordersdb.New(d), orders.DefaultConfig(), orders.Deps{Clock: e.clock, Texts: bundle,
+		Catalog: orders.CatalogFunc(func(ctx context.Context, offerID string) (tenants.Offer, bool, error) {
+			offers, err := offerStore.Offers(ctx, offerID)
+			if err != nil || len(offers) == 0 {
+				return tenants.Offer{}, false, err
+			}
+			return offers[0], true, nil
+		}),
+		Providers: []orders.Provider{bank}, PhoneRegion: func(string) string { return "RU" },
+		OnPaid: func(ctx context.Context, o orders.Order) error {
+			_, _, err := e.certs.Issue(ctx, certificates.IssueInput{OfferID: o.OfferID, Package: o.Package,
+				Currency: o.Currency, PricePaid: o.Total, PaidAt: *o.PaidAt, Source: certificates.SourceOrder,
+				SourceKey: o.ID, Holder: certificates.Holder{UserID: o.UserID, Phone: o.Phone}, Locale: "ru"})
+			return err
+		}, Logger: log})
+	bank.Notify = func(ctx context.Context, provider, id string) error {
+		_, err := e.orders.HandleNotification(ctx, provider, id)
+		return err
+	}
 	e.enforcer, err = rbac.New(context.Background(), rbacdb.New(d), rbac.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +178,8 @@ func newEnvWith(t testing.TB, adjust func(*web.Deps)) *env {
 	deps := web.Deps{
 		Accounts: accounts, Subjects: subjectsSvc, Avatars: avatars,
 		DevOutbox: e.outbox, CSRFKey: bytes.Repeat([]byte{2}, 32),
-		Certificates: e.certs, Access: e.enforcer, RBAC: e.enforcer,
+		Certificates: e.certs, Catalog: e.catalog, Access: e.enforcer, RBAC: e.enforcer, Partners: e.partners,
+		Orders: e.orders, Promos: e.orders, Sandbox: bank, YooKassa: e.orders,
 		Config: cfg, Log: log,
 		Clock: e.clock, Version: "test",
 		DB: pingFunc(func(ctx context.Context) error {

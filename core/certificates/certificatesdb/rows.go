@@ -30,6 +30,7 @@ type certificateRow struct {
 	HolderPhone   string     `bun:"holder_phone"`
 	HolderEmail   string     `bun:"holder_email"`
 	HolderName    string     `bun:"holder_name"`
+	ExternalID    string     `bun:"external_id"`
 	PhoneLocked   bool       `bun:"phone_locked"`
 	IssuedAt      time.Time  `bun:"issued_at"`
 	ReceivedAt    time.Time  `bun:"received_at"`
@@ -76,16 +77,6 @@ type eventRow struct {
 	CreatedAt     time.Time `bun:"created_at"`
 }
 
-// limitRow counts failed activations of one subject
-// (table certificate_activation_limits).
-type limitRow struct {
-	bun.BaseModel `bun:"table:certificate_activation_limits"`
-	TenantID      string    `bun:"tenant_id,pk"`
-	Subject       string    `bun:"subject,pk"`
-	WindowStart   time.Time `bun:"window_start"`
-	Failures      int       `bun:"failures"`
-}
-
 // nullable stores "" as NULL.
 func nullable(s string) *string {
 	if s == "" {
@@ -116,7 +107,7 @@ func toCertificateRow(c certificates.Certificate, digest string) certificateRow 
 		PaidAt: c.PaidAt.UTC(), TermStart: c.Term.Start.UTC(), TermEnd: c.Term.End.UTC(),
 		Price: c.Price, Currency: c.Currency, Source: string(c.Source), SourceKey: c.SourceKey, SourceDigest: digest,
 		HolderUserID: nullable(c.Holder.UserID), HolderPhone: c.Holder.Phone, HolderEmail: c.Holder.Email,
-		HolderName: c.Holder.Name, PhoneLocked: c.PhoneLocked,
+		HolderName: c.Holder.Name, ExternalID: c.ExternalID, PhoneLocked: c.PhoneLocked,
 		IssuedAt: c.IssuedAt.UTC(), ReceivedAt: c.ReceivedAt.UTC(),
 		ActivatedAt: utcPtr(c.ActivatedAt), TransferredAt: utcPtr(c.TransferredAt),
 	}
@@ -130,7 +121,7 @@ func toCertificate(r certificateRow, zone *time.Location, quotas []quotaRow) cer
 		Source: certificates.Source(r.Source), SourceKey: r.SourceKey,
 		Holder: certificates.Holder{UserID: deref(r.HolderUserID), Phone: r.HolderPhone, Email: r.HolderEmail,
 			Name: r.HolderName},
-		PhoneLocked: r.PhoneLocked, IssuedAt: r.IssuedAt.UTC(), ReceivedAt: r.ReceivedAt.UTC(),
+		ExternalID: r.ExternalID, PhoneLocked: r.PhoneLocked, IssuedAt: r.IssuedAt.UTC(), ReceivedAt: r.ReceivedAt.UTC(),
 		ActivatedAt: utcPtr(r.ActivatedAt), TransferredAt: utcPtr(r.TransferredAt),
 		Quotas: []certificates.Quota{},
 	}

@@ -249,6 +249,63 @@ func (s *Store) HolderCertificates(ctx context.Context, userID string) ([]certif
 	return out, nil
 }
 
+// ListCertificates implements certificates.Store. The state filters are
+// Certificate.StateAt in SQL: used up when no service has a unit left
+// (whatever the term says), else expired, not started or active by the
+// term at q.Now.
+func (s *Store) ListCertificates(ctx context.Context, lq certificates.ListQuery) ([]certificates.Certificate, error) {
+	var out []certificates.Certificate
+	err := s.db.WithTenantRead(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+		var rows []certificateRow
+		sel := q.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID)
+		if lq.Source != "" {
+			sel = sel.Where("source = ?", string(lq.Source))
+		}
+		if !lq.IssuedFrom.IsZero() {
+			sel = sel.Where("issued_at >= ?", lq.IssuedFrom.UTC())
+		}
+		if !lq.IssuedTo.IsZero() {
+			sel = sel.Where("issued_at < ?", lq.IssuedTo.UTC())
+		}
+		if lq.PackageCode != "" {
+			sel = sel.Where("package_code = ?", lq.PackageCode)
+		}
+		if lq.Phone != "" {
+			sel = sel.Where("holder_phone = ?", lq.Phone)
+		}
+		if lq.ExternalID != "" {
+			sel = sel.Where("external_id = ?", lq.ExternalID)
+		}
+		const unitLeft = `EXISTS (SELECT 1 FROM certificate_quotas cq WHERE cq.tenant_id = ?TableAlias.tenant_id
+			AND cq.certificate_id = ?TableAlias.id AND cq.used < cq.quota)`
+		now := lq.Now.UTC()
+		switch lq.State {
+		case certificates.StateUsedUp:
+			sel = sel.Where("NOT " + unitLeft)
+		case certificates.StateExpired:
+			sel = sel.Where(unitLeft).Where("term_end <= ?", now)
+		case certificates.StateNotStarted:
+			sel = sel.Where(unitLeft).Where("term_start > ?", now)
+		case certificates.StateActive:
+			sel = sel.Where(unitLeft).Where("term_start <= ? AND term_end > ?", now, now)
+		}
+		if a := lq.After; a != nil {
+			at := a.IssuedAt.UTC()
+			sel = sel.Where("(issued_at < ? OR issued_at = ? AND id < ?)", at, at, a.ID)
+		}
+		if err := sel.OrderExpr("issued_at DESC, id DESC").Limit(int64(lq.Limit)).Scan(ctx); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.withQuotas(ctx, q, tenantID, rows)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("certificatesdb: list certificates: %w", err)
+	}
+	return out, nil
+}
+
 // update runs one guarded UPDATE of a certificate and reports whether it
 // changed the row.
 func (s *Store) update(ctx context.Context, what, id string, set func(q bun.IDB, tenantID string, u *bun.UpdateQuery) (*bun.UpdateQuery, error)) (bool, error) {
@@ -442,46 +499,24 @@ func (s *Store) Events(ctx context.Context, certificateID string) ([]certificate
 	return out, nil
 }
 
-// CountFailure implements certificates.Store in one guarded UPDATE, as
-// authdb's ReserveLoginAttempt: SET expressions read the row as it was
-// before the statement, on both databases. The row is created on first
-// use; ForgiveFailure may delete it meanwhile, hence the second try.
+// activationFailures counts failed activations per account and address
+// (table certificate_activation_limits).
+var activationFailures = db.FailureCounter{Table: "certificate_activation_limits"}
+
+// CountFailure implements certificates.Store with db.FailureCounter: one
+// guarded UPDATE, so concurrent attempts cannot overshoot the limit.
 func (s *Store) CountFailure(ctx context.Context, subject string, now time.Time, window time.Duration, max int) (bool, time.Time, error) {
 	var (
 		ok    bool
 		since time.Time
 	)
 	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
-		now := now.UTC()
-		restart := now.Add(-window)
-		for range 3 {
-			if _, err := q.NewInsert().Model(&limitRow{TenantID: tenantID, Subject: subject, WindowStart: now}).
-				On("CONFLICT (tenant_id, subject) DO NOTHING").Exec(ctx); err != nil {
-				return err
-			}
-			n, err := affected(q.NewUpdate().Model((*limitRow)(nil)).
-				Set("failures = CASE WHEN window_start <= ? THEN 1 ELSE failures + 1 END", restart).
-				Set("window_start = CASE WHEN window_start <= ? THEN ? ELSE window_start END", restart, now).
-				Where("tenant_id = ? AND subject = ?", tenantID, subject).
-				Where("(window_start <= ? OR failures < ?)", restart, max).
-				Exec(ctx))
-			if err != nil {
-				return err
-			}
-			var starts []time.Time
-			if err := q.NewSelect().Model((*limitRow)(nil)).Column("window_start").
-				Where("tenant_id = ? AND subject = ?", tenantID, subject).Scan(ctx, &starts); err != nil {
-				return err
-			}
-			if len(starts) == 1 {
-				ok, since = n == 1, starts[0].UTC()
-				return nil
-			}
-		}
-		return errors.New("the counter row keeps disappearing")
+		var err error
+		ok, since, err = activationFailures.Count(ctx, q, tenantID, subject, now, window, max)
+		return err
 	})
 	if err != nil {
-		return false, time.Time{}, fmt.Errorf("certificatesdb: count failure: %w", err)
+		return false, time.Time{}, fmt.Errorf("certificatesdb: %w", err)
 	}
 	return ok, since, nil
 }
@@ -491,13 +526,8 @@ func (s *Store) CountFailure(ctx context.Context, subject string, now time.Time,
 // keep a row (an address is personal data: keep no more than needed).
 func (s *Store) ForgiveFailure(ctx context.Context, subject string) error {
 	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
-		if _, err := q.NewUpdate().Model((*limitRow)(nil)).Set("failures = failures - 1").
-			Where("tenant_id = ? AND subject = ? AND failures > 0", tenantID, subject).Exec(ctx); err != nil {
-			return fmt.Errorf("certificatesdb: forgive failure: %w", err)
-		}
-		if _, err := q.NewDelete().Model((*limitRow)(nil)).
-			Where("tenant_id = ? AND subject = ? AND failures = 0", tenantID, subject).Exec(ctx); err != nil {
-			return fmt.Errorf("certificatesdb: forgive failure: %w", err)
+		if err := activationFailures.Forgive(ctx, q, tenantID, subject); err != nil {
+			return fmt.Errorf("certificatesdb: %w", err)
 		}
 		return nil
 	})
@@ -508,12 +538,11 @@ func (s *Store) PurgeFailures(ctx context.Context, endedBy time.Time) (int, erro
 	var n int
 	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
 		var err error
-		n, err = affected(q.NewDelete().Model((*limitRow)(nil)).
-			Where("tenant_id = ? AND window_start <= ?", tenantID, endedBy.UTC()).Exec(ctx))
+		n, err = activationFailures.Purge(ctx, q, tenantID, endedBy)
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("certificatesdb: purge failures: %w", err)
+		return 0, fmt.Errorf("certificatesdb: %w", err)
 	}
 	return n, nil
 }

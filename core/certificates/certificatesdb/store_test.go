@@ -81,6 +81,11 @@ func storeCalls(f fixture, now time.Time) map[string]struct {
 			list, err := s.HolderCertificates(ctx, user)
 			return len(list) > 0, err
 		}, "none"},
+		"ListCertificates": {func(ctx context.Context, s *certificatesdb.Store) (any, error) {
+			// Narrowed to A's holder: CreateCertificate may have made one in B.
+			list, err := s.ListCertificates(ctx, certificates.ListQuery{Phone: c.Holder.Phone, Now: now, Limit: 10})
+			return len(list) > 0, err
+		}, "none"},
 		"Bind": {func(ctx context.Context, s *certificatesdb.Store) (any, error) {
 			return s.Bind(ctx, c.ID, user, "", now)
 		}, "none"},

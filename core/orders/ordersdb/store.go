@@ -216,3 +216,47 @@ func (s *Store) StaleOrders(ctx context.Context, status orders.Status, before ti
 	}
 	return out, nil
 }
+
+// promoGuesses counts unknown promo codes per client address.
+var promoGuesses = db.FailureCounter{Table: "promo_guess_limits"}
+
+// CountPromoGuess implements orders.Store.
+func (s *Store) CountPromoGuess(ctx context.Context, subject string, now time.Time, window time.Duration, max int) (bool, time.Time, error) {
+	var (
+		ok    bool
+		since time.Time
+	)
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+		var err error
+		ok, since, err = promoGuesses.Count(ctx, q, tenantID, subject, now, window, max)
+		return err
+	})
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("ordersdb: %w", err)
+	}
+	return ok, since, nil
+}
+
+// ForgivePromoGuess implements orders.Store.
+func (s *Store) ForgivePromoGuess(ctx context.Context, subject string) error {
+	return s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+		if err := promoGuesses.Forgive(ctx, q, tenantID, subject); err != nil {
+			return fmt.Errorf("ordersdb: %w", err)
+		}
+		return nil
+	})
+}
+
+// PurgePromoGuesses implements orders.Store.
+func (s *Store) PurgePromoGuesses(ctx context.Context, endedBy time.Time) (int, error) {
+	var n int
+	err := s.db.WithTenant(ctx, func(ctx context.Context, q bun.IDB, tenantID string) error {
+		var err error
+		n, err = promoGuesses.Purge(ctx, q, tenantID, endedBy)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("ordersdb: %w", err)
+	}
+	return n, nil
+}

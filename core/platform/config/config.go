@@ -39,6 +39,8 @@ type Config struct {
 	Data    Data    `koanf:"data"`
 	Plugins Plugins `koanf:"plugins"`
 	Notify  Notify  `koanf:"notify"`
+	// Payments: which provider takes each tenant's payments (payments.go).
+	Payments Payments `koanf:"payments"`
 }
 
 // Log configures slog.
@@ -148,12 +150,12 @@ func Load(environ []string) (Config, error) {
 	envProvider := env.Provider(".", env.Opt{
 		Prefix: "PLATFORM_",
 		TransformFunc: func(key, value string) (string, any) {
-			if key == EnvSMTPPassword || key == EnvSMSRuAPIID {
+			if key == EnvSMTPPassword || key == EnvSMSRuAPIID || strings.HasPrefix(key, EnvYooKassaSecretPrefix) {
 				return "", nil // secrets are read below, and never enter the key map
 			}
 			key = strings.ToLower(strings.TrimPrefix(key, "PLATFORM_"))
 			key = strings.ReplaceAll(key, "__", ".")
-			if key == "http.trusted_proxies" {
+			if key == "http.trusted_proxies" || key == "payments.yookassa.networks" {
 				return key, strings.Fields(strings.ReplaceAll(value, ",", " "))
 			}
 			return key, value
@@ -169,6 +171,7 @@ func Load(environ []string) (Config, error) {
 	}
 	c.Notify.SMTP.Password = lookup(environ, EnvSMTPPassword)
 	c.Notify.SMS.APIID = lookup(environ, EnvSMSRuAPIID)
+	c.Payments.readSecrets(environ)
 	return c, nil
 }
 
@@ -216,6 +219,7 @@ func (c Config) Validate() error {
 		}
 	}
 	problems = append(problems, c.Notify.problems(c.Env)...)
+	problems = append(problems, c.Payments.problems(c.Env)...)
 	if len(problems) > 0 {
 		return errors.New("config: " + strings.Join(problems, "; "))
 	}

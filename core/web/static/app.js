@@ -9,8 +9,8 @@
 
   // api calls the JSON API; it resolves to the parsed body and rejects with
   // {status, code, message, fields, retryAfter} on an error answer.
-  async function api(method, url, body, raw) {
-    const headers = { "Accept": "application/json", "X-CSRF-Token": csrf() };
+  async function api(method, url, body, raw, extraHeaders) {
+    const headers = Object.assign({ "Accept": "application/json", "X-CSRF-Token": csrf() }, extraHeaders || {});
     const init = { method, headers, credentials: "same-origin" };
     if (raw) {
       init.body = raw;
@@ -305,6 +305,35 @@
     });
   }
 
+  // ---- partners' API keys (tenant admins) ---------------------------------------
+  // The list is rendered by the server; this makes and revokes keys. A new
+  // key's secret is shown once, here, and never again.
+  const apiKeys = document.querySelector('[data-page="api-keys"]');
+  if (apiKeys) {
+    const create = apiKeys.querySelector('[data-form="api-key-create"]');
+    const secretBox = apiKeys.querySelector("[data-key-secret]");
+    const secretValue = secretBox.querySelector("[data-secret-value]");
+    onSubmit(create, async (v) => {
+      const r = await api("POST", "/api/v1/admin/api-keys", { name: v.name || "" });
+      secretValue.textContent = r.secret;
+      secretBox.hidden = false;
+      create.hidden = true;
+    });
+    const copy = secretBox.querySelector('[data-action="copy-secret"]');
+    copy.addEventListener("click", async () => {
+      try { await navigator.clipboard.writeText(secretValue.textContent); copy.textContent = copy.dataset.copied; } catch (e) { /* select it by hand */ }
+    });
+    // Leaving the box forgets the secret: the list shows the new key's prefix.
+    secretBox.querySelector('[data-action="secret-done"]').addEventListener("click", () => { secretValue.textContent = ""; location.reload(); });
+    const revokeError = apiKeys.querySelector("[data-revoke-error]");
+    apiKeys.querySelectorAll('[data-action="revoke-key"]').forEach((b) => b.addEventListener("click", async () => {
+      if (!confirm(b.dataset.confirm)) return;
+      try { await api("DELETE", "/api/v1/admin/api-keys/" + encodeURIComponent(b.dataset.id)); location.reload(); } catch (err) {
+        revokeError.textContent = err.message; revokeError.hidden = false;
+      }
+    }));
+  }
+
   // ---- dev outbox -------------------------------------------------------------
   const outbox = document.querySelector('[data-page="dev-outbox"]');
   if (outbox) {
@@ -324,4 +353,6 @@
     form.addEventListener("submit", (ev) => { ev.preventDefault(); load(form.querySelector('[name="to"]').value.trim()); });
     load(form.querySelector('[name="to"]').value.trim());
   }
+  // The page scripts loaded after this one (shop.js …) share these.
+  window.platform = { api, showError, ok, values, busy, onSubmit };
 })();
