@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds every configuration file of this folder that the platform reads.
 //
-//go:embed platform.yaml rbac locales
+//go:embed platform.yaml rbac locales calendars
 var FS embed.FS
